@@ -1,0 +1,134 @@
+import Joi from 'joi';
+import type { CliCommand, CommandContext } from '../plugin-api/command.js';
+import { InputError } from '../plugin-api/errors.js';
+import type { AppConfig } from '../config/config.js';
+import type { Registries } from '../loader/registries.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { migrateLatest, migrateRollback } from '../db/migrations.js';
+import { createApp, createContainer } from '../app.js';
+import { UserService, generatePassword } from '../services/user-service.js';
+import { ROLES, type Role } from '../services/roles.js';
+import { SYSTEM_ACTOR } from '../services/actor.js';
+import { UsageError } from './usage-error.js';
+
+export interface CoreRuntime {
+  config(): AppConfig;
+  registries(): Registries;
+}
+
+async function withDatabase<T>(rt: CoreRuntime, fn: (db: Database) => Promise<T>): Promise<T> {
+  const config = rt.config();
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function withUsers<T>(rt: CoreRuntime, ctx: CommandContext, fn: (users: UserService) => Promise<T>): Promise<T> {
+  return withDatabase(rt, async (db) => {
+    await migrateLatest(db.knex, rt.registries().pluginMigrations());
+    const c = createContainer(rt.config(), db, rt.registries(), ctx.logger);
+    return fn(c.resolve(UserService));
+  });
+}
+
+function banner(url: string, admin: { email: string; generatedPassword?: string; created: boolean }, dbDescription: string): string {
+  const lines = [
+    '',
+    `  OpenAMR is running at ${url}`,
+    `  Database: ${dbDescription}`,
+    admin.generatedPassword
+      ? `  Administrator: ${admin.email}  password: ${admin.generatedPassword}   (generated, shown only this once)`
+      : `  Administrator: ${admin.email}${admin.created ? ' (password from OPENAMR_ADMIN_PASSWORD)' : ''}`,
+    `  Forgot the password? npx openamr user passwd ${admin.email}`,
+    '',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export function coreCommands(rt: CoreRuntime): CliCommand[] {
+  return [
+    {
+      name: 'serve',
+      describe: 'Start the server: migrations, plugins, HTTP API and web UI (PORT, DATABASE_URL, …)',
+      async run(_args, ctx) {
+        const app = await createApp({ config: rt.config(), registries: rt.registries(), logger: ctx.logger });
+        const url = await app.listen();
+        ctx.stdout.write(banner(url, app.administrator, app.database.describe));
+        await new Promise<void>((resolve) => {
+          const shutdown = (signal: string) => {
+            ctx.logger.info({ signal }, 'shutting down');
+            app.stop().then(resolve, (err) => {
+              ctx.logger.error({ err }, 'shutdown failed');
+              resolve();
+            });
+          };
+          process.once('SIGTERM', () => shutdown('SIGTERM'));
+          process.once('SIGINT', () => shutdown('SIGINT'));
+        });
+        return 0;
+      },
+    },
+    {
+      name: 'migrate',
+      describe: 'Bring the database schema up to date (or roll back the last batch with --down)',
+      options: {
+        down: { type: 'boolean', describe: 'Roll back the last batch of migrations' },
+        all: { type: 'boolean', describe: 'With --down: roll back every migration' },
+      },
+      async run(args, ctx) {
+        return withDatabase(rt, async (db) => {
+          const plugins = rt.registries().pluginMigrations();
+          const names = args.options.down ? await migrateRollback(db.knex, plugins, Boolean(args.options.all)) : await migrateLatest(db.knex, plugins);
+          ctx.stdout.write(
+            JSON.stringify({ [args.options.down ? 'reverted' : 'applied']: names, database: db.describe }, null, 2) + '\n',
+          );
+          return 0;
+        });
+      },
+    },
+    {
+      name: 'user create',
+      describe: 'Create a user; prints the password when it was generated',
+      positionals: [{ name: 'EMAIL', required: true, describe: 'The login' }],
+      options: {
+        role: { type: 'string', describe: `One of ${ROLES.join(', ')} (default operator)`, default: 'operator' },
+        password: { type: 'string', describe: 'At least 8 characters; generated when omitted' },
+        name: { type: 'string', describe: 'Display name' },
+      },
+      async run(args, ctx) {
+        const email = args.positionals[0]!;
+        const role = String(args.options.role);
+        if (!ROLES.includes(role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+        if (Joi.string().email({ tlds: false }).validate(email).error) throw new InputError({ ru: `Неверный email: ${email}`, en: `Invalid email: ${email}` }, { field: 'EMAIL' });
+        const password = (args.options.password as string | undefined) ?? generatePassword();
+        if (password.length < 8) throw new InputError({ ru: 'Пароль короче 8 символов', en: 'The password is shorter than 8 characters' }, { field: 'password' });
+        const user = await withUsers(rt, ctx, (users) =>
+          users.create(SYSTEM_ACTOR, { email, password, role: role as Role, name: (args.options.name as string) ?? null }),
+        );
+        ctx.stdout.write(JSON.stringify({ id: user.id, email: user.email, role: user.role, ...(args.options.password ? {} : { password }) }, null, 2) + '\n');
+        return 0;
+      },
+    },
+    {
+      name: 'user passwd',
+      describe: "Set a user's password (generated and printed when --password is omitted); ends their sessions",
+      positionals: [{ name: 'EMAIL', required: true, describe: 'The login' }],
+      options: { password: { type: 'string', describe: 'At least 8 characters; generated when omitted' } },
+      async run(args, ctx) {
+        const email = args.positionals[0]!;
+        const password = (args.options.password as string | undefined) ?? generatePassword();
+        if (password.length < 8) throw new InputError({ ru: 'Пароль короче 8 символов', en: 'The password is shorter than 8 characters' }, { field: 'password' });
+        await withUsers(rt, ctx, async (users) => {
+          const user = await users.findByEmail(email);
+          if (!user) throw new InputError({ ru: `Пользователь ${email} не найден`, en: `User ${email} not found` }, { field: 'EMAIL' });
+          await users.update(SYSTEM_ACTOR, user.id, { password });
+        });
+        ctx.stdout.write(JSON.stringify({ email, ...(args.options.password ? {} : { password }) }, null, 2) + '\n');
+        return 0;
+      },
+    },
+  ];
+}

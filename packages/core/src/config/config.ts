@@ -1,0 +1,118 @@
+import Joi from 'joi';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ConfigError } from '../plugin-api/errors.js';
+
+/** A plugin as listed in `openamr.config.json`: a package name (or a path) and its options. */
+export interface PluginEntry {
+  package: string;
+  options?: unknown;
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** The URL users reach the server at; `https://…` turns on Secure cookies. */
+  publicUrl?: string;
+  databaseUrl?: string;
+  dataDir: string;
+  adminEmail: string;
+  adminPassword?: string;
+  demo: boolean;
+  logLevel: string;
+  /** Key for secrets at rest and cookies; generated and kept in the database when absent. */
+  secretKey?: string;
+  /** Where plugins are resolved from (the config file's folder, or the working directory). */
+  baseDir: string;
+  /** `undefined` = every bundled plugin that is installed. */
+  plugins?: PluginEntry[];
+  settings: { staleDays: number; sessionHours: number; uploadLimitMb: number };
+}
+
+const pluginEntry = Joi.alternatives().try(
+  Joi.string().min(1),
+  Joi.object({ package: Joi.string().min(1).required(), options: Joi.any() }),
+);
+
+const fileSchema = Joi.object({
+  $schema: Joi.string(),
+  plugins: Joi.array().items(pluginEntry),
+  settings: Joi.object({
+    staleDays: Joi.number().integer().min(1).max(3650),
+    sessionHours: Joi.number().integer().min(1).max(24 * 90),
+    uploadLimitMb: Joi.number().integer().min(1).max(10_000),
+  }),
+});
+
+const envSchema = Joi.object({
+  PORT: Joi.number().port().default(8080),
+  HOST: Joi.string().default('0.0.0.0'),
+  OPENAMR_PUBLIC_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  OPENAMR_DATA_DIR: Joi.string().default('./data'),
+  OPENAMR_ADMIN_EMAIL: Joi.string().email({ tlds: false }).default('admin@openamr.local'),
+  OPENAMR_ADMIN_PASSWORD: Joi.string().min(8),
+  OPENAMR_DEMO: Joi.boolean().truthy('1', 'yes').falsy('0', 'no', '').default(false),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  OPENAMR_SECRET_KEY: Joi.string().min(32),
+  OPENAMR_CONFIG: Joi.string(),
+}).unknown(true);
+
+function fail(field: string, message: string, source: string): never {
+  throw new ConfigError(
+    { ru: `Ошибка конфигурации (${source}): ${message}`, en: `Configuration error (${source}): ${message}` },
+    { field, file: source },
+  );
+}
+
+/** Reads the environment and `openamr.config.json`; a wrong value stops start-up naming the field. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const envResult = envSchema.validate(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')),
+    { abortEarly: true, convert: true },
+  );
+  if (envResult.error) {
+    const detail = envResult.error.details[0]!;
+    fail(String(detail.path.join('.')), detail.message, 'environment');
+  }
+  const e = envResult.value as Record<string, any>;
+
+  const configPath = resolve(cwd, e.OPENAMR_CONFIG ?? 'openamr.config.json');
+  let file: Record<string, any> = {};
+  if (existsSync(configPath)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(configPath, 'utf8'));
+    } catch (err) {
+      fail('', `not valid JSON: ${(err as Error).message}`, configPath);
+    }
+    const r = fileSchema.validate(parsed, { abortEarly: true });
+    if (r.error) {
+      const detail = r.error.details[0]!;
+      fail(detail.path.join('.'), detail.message, configPath);
+    }
+    file = r.value;
+  } else if (e.OPENAMR_CONFIG) {
+    fail('OPENAMR_CONFIG', `file not found: ${configPath}`, 'environment');
+  }
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.OPENAMR_PUBLIC_URL,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(cwd, e.OPENAMR_DATA_DIR),
+    adminEmail: e.OPENAMR_ADMIN_EMAIL,
+    adminPassword: e.OPENAMR_ADMIN_PASSWORD,
+    demo: e.OPENAMR_DEMO,
+    logLevel: e.LOG_LEVEL,
+    secretKey: e.OPENAMR_SECRET_KEY,
+    baseDir: existsSync(configPath) ? dirname(configPath) : cwd,
+    plugins: file.plugins?.map((p: string | PluginEntry) => (typeof p === 'string' ? { package: p } : p)),
+    settings: {
+      staleDays: file.settings?.staleDays ?? 21,
+      sessionHours: file.settings?.sessionHours ?? 12,
+      uploadLimitMb: file.settings?.uploadLimitMb ?? 100,
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import type { InjectionToken } from 'tsyringe';
+
+/** The validated options of the plugin whose child container resolves the token. */
+export const PLUGIN_OPTIONS: InjectionToken<unknown> = Symbol('openamr.plugin-options');

@@ -1,0 +1,13 @@
+/**
+ * The plugin API of OpenAMR: everything a plugin package may import from the core
+ * (`@openamr/core/plugin-api`). See docs/plugin-guide.md.
+ */
+export * from './errors.js';
+export * from './device-type.js';
+export * from './reader-driver.js';
+export * from './report-generator.js';
+export * from './web-part.js';
+export * from './command.js';
+export * from './service-refs.js';
+export * from './define-plugin.js';
+export { CORE_VERSION } from '../version.js';

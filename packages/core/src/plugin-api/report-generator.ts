@@ -1,0 +1,126 @@
+import type { ObjectSchema } from 'joi';
+import type { Logger, ServiceLookup } from './service-refs.js';
+
+export type ReportFormat = 'xlsx' | 'csv' | 'json';
+
+/** Parameters every report takes (F24); a generator's schema extends these. */
+export interface BaseReportParams {
+  buildingId: string;
+  /** First day, `YYYY-MM-DD`. */
+  from: string;
+  /** Last day (inclusive), `YYYY-MM-DD`. */
+  to: string;
+  premiseIds?: string[];
+  format: ReportFormat;
+}
+
+export interface BuildingRow {
+  id: string;
+  name: string;
+  address: string;
+  totalArea: string | null;
+  timeZone: string;
+}
+
+export interface PremiseRow {
+  id: string;
+  buildingId: string | null;
+  number: string;
+  floor: number | null;
+  entrance: number | null;
+  area: string;
+  accountNumber: string | null;
+  kind: 'residential' | 'non-residential';
+}
+
+export interface MeterRow {
+  id: string;
+  serial: string;
+  deviceTypeId: string;
+  premiseId: string | null;
+  installedOn: string | null;
+  decommissionedOn: string | null;
+  waterMedium: 'hot' | 'cold' | null;
+}
+
+export interface ReadingRow {
+  meterId: string;
+  day: string;
+  takenAt: Date;
+  /** Primary value as a decimal string. */
+  value: string;
+  unit: string | null;
+  values: Record<string, string | number> | null;
+  errorCode: string | null;
+  source: string;
+}
+
+export interface HeatReadingRow {
+  day: string;
+  value: string;
+  unit: string;
+}
+
+export interface NormRow {
+  kind: 'residential' | 'non-residential';
+  effectiveFrom: string;
+  value: string;
+}
+
+export interface RadiatorPeriodRow {
+  meterId: string;
+  radiatorId: string;
+  model: string;
+  coefficient: string;
+  from: string;
+  to: string | null;
+}
+
+/**
+ * Read-only access to the registry and readings. Reports read only through it, so a
+ * report can never change data, and the core can optimise the queries behind it.
+ */
+export interface ReportDataSource {
+  building(id: string): Promise<BuildingRow>;
+  premises(buildingId: string): Promise<PremiseRow[]>;
+  /** Meters that were attached to the building's premises at any time in [from, to]. */
+  meters(buildingId: string): Promise<MeterRow[]>;
+  /** Readings of the meters with day in [fromDay, toDay] (inclusive), ordered by meter, day, takenAt. */
+  readings(meterIds: string[], fromDay: string, toDay: string): Promise<ReadingRow[]>;
+  /** The latest reading of each meter on or before `day`. */
+  lastReadings(meterIds: string[], day: string): Promise<ReadingRow[]>;
+  heatReadings(buildingId: string, fromDay: string, toDay: string): Promise<HeatReadingRow[]>;
+  norms(buildingId: string): Promise<NormRow[]>;
+  radiatorHistory(meterIds: string[]): Promise<RadiatorPeriodRow[]>;
+}
+
+export interface ReportContext {
+  data: ReportDataSource;
+  signal: AbortSignal;
+  logger: Logger;
+  services: ServiceLookup;
+  /** Language of the requesting user. */
+  lang: 'ru' | 'en';
+}
+
+export interface ReportOutput {
+  fileName: string;
+  mediaType: string;
+  content: Buffer | string;
+  /** A structured explanation (B1) shown on screen before download. */
+  explanation?: unknown;
+  warnings: string[];
+}
+
+/**
+ * A report. `generate` gets params already validated by `paramsSchema`, reads through
+ * `ctx.data` only, and throws `InputError` for what the operator must fix.
+ */
+export interface ReportGenerator<P extends BaseReportParams = any> {
+  /** `'<pluginId>.<name>'`, stable. */
+  readonly id: string;
+  readonly label: { ru: string; en: string };
+  readonly paramsSchema: ObjectSchema<P>;
+  readonly formats: readonly ReportFormat[];
+  generate(params: P, ctx: ReportContext): Promise<ReportOutput>;
+}
