@@ -10,4 +10,5 @@ export * from './web-part.js';
 export * from './command.js';
 export * from './service-refs.js';
 export * from './define-plugin.js';
+export * from './report-params.js';
 export { CORE_VERSION } from '../version.js';
