@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import type { InjectionToken } from 'tsyringe';
 import type { Knex } from 'knex';
 import type { AppConfig } from './config/config.js';

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import Joi from 'joi';
 import semver from 'semver';
 import { isAbsolute, resolve } from 'node:path';
@@ -37,10 +38,13 @@ function isPath(spec: string): boolean {
   return spec.startsWith('.') || isAbsolute(spec);
 }
 
+/** True when the plugin package itself cannot be found (not a dependency of it). */
 function isMissing(err: unknown, spec: string): boolean {
   const e = err as NodeJS.ErrnoException;
-  if (e?.code !== 'ERR_MODULE_NOT_FOUND' && e?.code !== 'MODULE_NOT_FOUND') return false;
-  return isPath(spec) ? true : e.message.includes(`'${spec}'`);
+  const notFound =
+    e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND' || /^Cannot find (module|package) /.test(String(e?.message));
+  if (!notFound) return false;
+  return isPath(spec) ? true : new RegExp(`^Cannot find (module|package) '${spec.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}'`).test(e.message);
 }
 
 async function importPlugin(spec: string, baseDir: string): Promise<unknown> {
@@ -82,7 +86,7 @@ export async function loadPlugins(options: LoadOptions): Promise<Registries> {
       );
     }
     const plugin = exported;
-    const label = `${name} (${plugin.id})`;
+    const label = `${plugin.pkg?.name ?? name} (${plugin.id})`;
     if (!PLUGIN_ID.test(plugin.id)) {
       throw startupError(label, 'id должен быть в kebab-case.', 'its id must be kebab-case.');
     }

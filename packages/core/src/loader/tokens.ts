@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import type { InjectionToken } from 'tsyringe';
 
 /** The validated options of the plugin whose child container resolves the token. */

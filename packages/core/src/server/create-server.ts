@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import Hapi, { type Server } from '@hapi/hapi';
 import Joi from 'joi';
 import type { DependencyContainer } from 'tsyringe';

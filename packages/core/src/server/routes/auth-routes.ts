@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import type { DependencyContainer } from 'tsyringe';

@@ -1,0 +1,79 @@
+import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import { loadPlugins } from '../../src/loader/load-plugins.js';
+import { ConfigError } from '../../src/plugin-api/errors.js';
+import { BUNDLED_PLUGINS } from '../../src/loader/bundled-plugins.js';
+
+const baseDir = fileURLToPath(new URL('../fixtures/plugins/', import.meta.url));
+
+async function loadError(plugins: Array<{ package: string; options?: unknown }>): Promise<ConfigError> {
+  try {
+    await loadPlugins({ plugins, baseDir });
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('loadPlugins did not fail');
+}
+
+describe('loader/load-plugins', () => {
+  describe('loadPlugins()', () => {
+    it('registers a plugin with its options validated and defaults applied, then freezes the registries', async () => {
+      const registries = await loadPlugins({ plugins: [{ package: './good.ts' }], baseDir });
+      expect(registries.plugins.get('good')).to.include({ name: 'good-plugin', version: '1.0.0' });
+      expect(registries.deviceTypes.has('good.meter')).to.equal(true);
+      expect(registries.commands.get('good hello')!.describe).to.equal('level 3');
+      expect(registries.frozen).to.equal(true);
+      expect(() => registries.deviceTypes.add('good.x', {} as never, 'good')).to.throw(/frozen/);
+    });
+
+    it('stops with the package name and the fix when a listed package is not installed', async () => {
+      const err = await loadError([{ package: '@openamr/plugin-nowhere' }]);
+      expect(err.messageIn('en')).to.equal(
+        'Plugin @openamr/plugin-nowhere: the package is not installed. Install it (npm install @openamr/plugin-nowhere) or remove it from "plugins" in openamr.config.json.',
+      );
+      expect(err.message).to.contain('пакет не установлен');
+    });
+
+    it('skips bundled plugins that are not installed when no list is configured', async () => {
+      const registries = await loadPlugins({ baseDir });
+      expect(registries.plugins.has('example')).to.equal(true);
+      for (const p of registries.plugins.values()) expect(BUNDLED_PLUGINS).to.include(p.name);
+    });
+
+    it('refuses a duplicate plugin id naming both packages', async () => {
+      const err = await loadError([{ package: './good.ts' }, { package: './duplicate.ts' }]);
+      expect(err.messageIn('en')).to.contain('duplicate-plugin').and.contain('good-plugin').and.contain('Keep only one');
+    });
+
+    it('refuses a plugin built for another core version', async () => {
+      const err = await loadError([{ package: './old-core.ts' }]);
+      expect(err.messageIn('en')).to.match(/old-plugin \(old\): requires @openamr\/core \^9\.0\.0, but 0\.\d+\.\d+ is installed/);
+    });
+
+    it('refuses invalid options naming the option', async () => {
+      const err = await loadError([{ package: './good.ts', options: { level: 0 } }]);
+      expect(err.messageIn('en')).to.contain('invalid options (options.level)').and.contain('openamr.config.json');
+    });
+
+    it('refuses a missing dependency naming it', async () => {
+      const err = await loadError([{ package: './needs-other.ts' }]);
+      expect(err.messageIn('en')).to.contain('depends on plugin "other", which is not loaded');
+    });
+
+    it('refuses a default export that is not definePlugin(...)', async () => {
+      const err = await loadError([{ package: './not-a-plugin.ts' }]);
+      expect(err.messageIn('en')).to.contain('is not an OpenAMR plugin');
+    });
+
+    it('refuses a driver whose device type nobody registers', async () => {
+      const err = await loadError([{ package: './unknown-device-type.ts' }]);
+      expect(err.messageIn('en')).to.contain('driver driverless.bus refers to unknown device type nobody.meter');
+    });
+
+    it('refuses an extension id outside the plugin namespace', async () => {
+      const err = await loadError([{ package: './bad-extension-id.ts' }]);
+      expect(err.messageIn('en')).to.contain('device type id "other.meter" must be "sloppy.<name>"');
+    });
+  });
+});
