@@ -16,6 +16,14 @@ import { SessionService } from './services/session-service.js';
 import { SettingsService } from './services/settings-service.js';
 import { UserService, generatePassword } from './services/user-service.js';
 import { SYSTEM_ACTOR } from './services/actor.js';
+import { AuditedStore } from './services/audited-store.js';
+import { BuildingRecordsService } from './services/registry/building-records-service.js';
+import { BuildingService } from './services/registry/building-service.js';
+import { MeterService } from './services/registry/meter-service.js';
+import { PremiseService } from './services/registry/premise-service.js';
+import { RadiatorService } from './services/registry/radiator-service.js';
+import { PreferenceService } from './services/preference-service.js';
+import { ReadingsService } from './services/readings/readings-service.js';
 import { ConflictError } from './plugin-api/errors.js';
 import { createServer } from './server/create-server.js';
 import type { HealthState } from './server/routes/health-routes.js';
@@ -72,7 +80,21 @@ export function createContainer(config: AppConfig, database: Database, registrie
   c.register(REGISTRIES, { useValue: registries });
   c.register(LOGGER, { useValue: logger });
   c.register(CLOCK, { useValue: { now: () => new Date() } });
-  for (const service of [AuditService, AuthService, SessionService, SettingsService, UserService]) {
+  for (const service of [
+    AuditService,
+    AuditedStore,
+    AuthService,
+    BuildingRecordsService,
+    BuildingService,
+    MeterService,
+    PreferenceService,
+    PremiseService,
+    RadiatorService,
+    ReadingsService,
+    SessionService,
+    SettingsService,
+    UserService,
+  ]) {
     c.registerSingleton(service as never);
   }
   return c;

@@ -14,6 +14,7 @@ import type { PluginEntry } from '../config/config.js';
 import { BUNDLED_PLUGINS } from './bundled-plugins.js';
 import { Registries, type LoadedPlugin } from './registries.js';
 import { PLUGIN_OPTIONS } from './tokens.js';
+import { corePlugin } from './core-plugin.js';
 
 const PLUGIN_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const EXTENSION_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z0-9][a-z0-9._-]*$/;
@@ -59,8 +60,9 @@ export async function loadPlugins(options: LoadOptions): Promise<Registries> {
   const parent = options.container ?? rootContainer;
   const explicit = options.plugins !== undefined;
   const entries: PluginEntry[] = options.plugins ?? BUNDLED_PLUGINS.map((p) => ({ package: p }));
-  const byId = new Map<string, OpenAmrPlugin>();
+  const byId = new Map<string, OpenAmrPlugin>([[corePlugin.id, corePlugin]]);
   const dependencies: Array<[OpenAmrPlugin, string[]]> = [];
+  registerPlugin(corePlugin, undefined, registries, parent.createChildContainer());
 
   for (const entry of entries) {
     const name = entry.package;

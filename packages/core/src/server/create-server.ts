@@ -17,6 +17,10 @@ import { userRoutes } from './routes/user-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { pluginRoutes } from './routes/plugin-routes.js';
 import { staticRoutes } from './routes/static-routes.js';
+import { buildingRoutes } from './routes/building-routes.js';
+import { premiseRoutes } from './routes/premise-routes.js';
+import { meterRoutes } from './routes/meter-routes.js';
+import { referenceRoutes } from './routes/reference-routes.js';
 
 export interface ServerDeps {
   config: AppConfig;
@@ -98,6 +102,10 @@ export async function createServer(deps: ServerDeps, extraRoutes: Array<Hapi.Plu
     { plugin: userRoutes, options: { container } },
     { plugin: auditRoutes, options: { container } },
     { plugin: pluginRoutes, options: { registries } },
+    { plugin: buildingRoutes, options: { container } },
+    { plugin: premiseRoutes, options: { container } },
+    { plugin: meterRoutes, options: { container } },
+    { plugin: referenceRoutes, options: { container } },
     ...extraRoutes.map((plugin) => ({ plugin, options: { container, registries, db } })),
     { plugin: staticRoutes, options: { registries } },
   ]);

@@ -38,7 +38,7 @@ describe('loader/load-plugins', () => {
     it('skips bundled plugins that are not installed when no list is configured', async () => {
       const registries = await loadPlugins({ baseDir });
       expect(registries.plugins.has('example')).to.equal(true);
-      for (const p of registries.plugins.values()) expect(BUNDLED_PLUGINS).to.include(p.name);
+      for (const p of registries.plugins.values()) expect([...BUNDLED_PLUGINS, '@openamr/core']).to.include(p.name);
     });
 
     it('refuses a duplicate plugin id naming both packages', async () => {

@@ -150,7 +150,7 @@ export async function up(knex: Knex): Promise<void> {
     id(t, knex);
     t.uuid('meter_id').notNullable().references('meters.id').onDelete('CASCADE').index();
     t.uuid('radiator_id').notNullable().references('radiators.id').onDelete('RESTRICT').index();
-    t.date('valid_from').notNullable();
+    t.date('valid_from'); // null = since the meter was installed
     t.date('valid_to');
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });

@@ -1,0 +1,32 @@
+import { InputError } from '../plugin-api/errors.js';
+
+export interface SortSpec {
+  column: string;
+  order: 'asc' | 'desc';
+}
+
+/**
+ * `sort=name` or `sort=-totalArea` (several comma-separated) → SQL order by the allowed
+ * columns; an unknown field is an InputError naming it and the fields that work.
+ */
+export function parseSort(sort: string | undefined, allowed: Record<string, string>, fallback: SortSpec[]): SortSpec[] {
+  if (!sort) return fallback;
+  return sort.split(',').map((part) => {
+    const desc = part.startsWith('-');
+    const field = part.replace(/^[-+]/, '').trim();
+    const column = allowed[field];
+    if (!column) {
+      const names = Object.keys(allowed).join(', ');
+      throw new InputError(
+        { ru: `Нельзя сортировать по полю «${field}»; можно по: ${names}`, en: `Cannot sort by "${field}"; sortable fields: ${names}` },
+        { field: 'sort' },
+      );
+    }
+    return { column, order: desc ? 'desc' : 'asc' };
+  });
+}
+
+/** Escapes `%`, `_` and `\` for a LIKE pattern. */
+export function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
