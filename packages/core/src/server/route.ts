@@ -56,12 +56,14 @@ export function clientIp(request: Request): string | null {
   return request.info.remoteAddress ?? null;
 }
 
-/** The language of the answer: the user's setting, else the browser's preference, else Russian. */
+/**
+ * The language of the answer: the request's first Accept-Language (the web UI sends the
+ * language the user chose), else the user's saved language, else Russian.
+ */
 export function languageOf(request: Request): 'ru' | 'en' {
-  const user = sessionUser(request);
-  if (user) return user.lang;
-  const accept = String(request.headers['accept-language'] ?? '');
-  return /^en\b/i.test(accept.trim()) ? 'en' : 'ru';
+  const first = String(request.headers['accept-language'] ?? '').trim().slice(0, 2).toLowerCase();
+  if (first === 'en' || first === 'ru') return first;
+  return sessionUser(request)?.lang ?? 'ru';
 }
 
 export function actorOf(request: Request): Actor {

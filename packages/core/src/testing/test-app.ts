@@ -52,7 +52,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     adminEmail: TEST_ADMIN.email,
     adminPassword: TEST_ADMIN.password,
     demo: false,
-    logLevel: 'silent',
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     baseDir: options.baseDir ?? process.cwd(),
     plugins: options.plugins ?? [],
     settings: { staleDays: 21, sessionHours: 12, uploadLimitMb: 100 },

@@ -28,10 +28,10 @@ const SPEC = {
     info: HEAT_READING,
     order: [{ column: 'day', order: 'desc' as const }],
     duplicate: (v: Record<string, any>) => ({
-      ru: `Показание ОДПУ за ${v.day} уже есть: исправьте его`,
-      en: `A building meter reading of ${v.day} already exists: correct it instead`,
+      ru: `Показание ОДПУ за ${v.date ?? v.day} уже есть: исправьте его`,
+      en: `A building meter reading of ${v.date ?? v.day} already exists: correct it instead`,
     }),
-    key: (v: Record<string, any>) => ({ day: v.day }),
+    key: (v: Record<string, any>) => ({ day: v.date ?? v.day }),
   },
   norms: {
     info: NORM,
@@ -62,7 +62,7 @@ export class BuildingRecordsService {
     await this.store.find(BUILDING, buildingId);
     const spec = SPEC[kind];
     const model = spec.info.model as EntityInfo<any>['model'];
-    const base = model.query(this.db).where({ buildingId });
+    const base = model.query(this.db).where({ building_id: buildingId });
     const total = await base.clone().resultSize();
     const items = await base.clone().orderBy(spec.order).limit(q.limit).offset(q.offset);
     return { items, total };

@@ -281,7 +281,7 @@ export class MeterService {
       const meter = await this.store.find(METER, id, trx);
       this.checkType(meter.deviceTypeId, null, radiatorId);
       await this.store.find(RADIATOR, radiatorId, trx);
-      const current = await MeterRadiator.query(trx).where({ meterId: id }).whereNull('validTo').first();
+      const current = await MeterRadiator.query(trx).where({ meter_id: id }).whereNull('valid_to').first();
       if (current?.validFrom && from <= current.validFrom) {
         throw new InputError(
           { ru: `Дата замены должна быть позже ${current.validFrom} (начала действия текущего радиатора)`, en: `The change date must be after ${current.validFrom}, when the current radiator took effect` },
