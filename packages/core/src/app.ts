@@ -26,6 +26,7 @@ import { PreferenceService } from './services/preference-service.js';
 import { ReadingsService } from './services/readings/readings-service.js';
 import { ConflictError } from './plugin-api/errors.js';
 import { createServer } from './server/create-server.js';
+import { loadDemo } from './demo/load-demo.js';
 import type { HealthState } from './server/routes/health-routes.js';
 
 export interface AppOptions {
@@ -100,7 +101,7 @@ export function createContainer(config: AppConfig, database: Database, registrie
   return c;
 }
 
-async function syncDeviceTypes(database: Database, registries: Registries): Promise<void> {
+export async function syncDeviceTypes(database: Database, registries: Registries): Promise<void> {
   const rows = registries.deviceTypes.values().map((t) => ({
     id: t.id,
     plugin_id: registries.deviceTypes.ownerOf(t.id),
@@ -141,6 +142,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     await syncDeviceTypes(database, registries);
     const container = createContainer(config, database, registries, logger);
     const administrator = await ensureAdministrator(config, container.resolve(UserService));
+    if (config.demo) {
+      const demo = await loadDemo(database.knex, container.resolve(AuditService));
+      logger.info({ buildingId: demo.buildingId, loaded: demo.loaded }, demo.loaded ? 'demo building loaded' : 'demo building already there');
+    }
     const state: HealthState = { started: false, stopping: false };
     const services = createServiceLookup([
       [coreServices.logger, logger],

@@ -5,7 +5,9 @@ import type { AppConfig } from '../config/config.js';
 import type { Registries } from '../loader/registries.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrateLatest, migrateRollback } from '../db/migrations.js';
-import { createApp, createContainer } from '../app.js';
+import { createApp, createContainer, syncDeviceTypes } from '../app.js';
+import { loadDemo } from '../demo/load-demo.js';
+import { AuditService } from '../services/audit-service.js';
 import { UserService, generatePassword } from '../services/user-service.js';
 import { ROLES, type Role } from '../services/roles.js';
 import { SYSTEM_ACTOR } from '../services/actor.js';
@@ -85,6 +87,20 @@ export function coreCommands(rt: CoreRuntime): CliCommand[] {
           ctx.stdout.write(
             JSON.stringify({ [args.options.down ? 'reverted' : 'applied']: names, database: db.describe }, null, 2) + '\n',
           );
+          return 0;
+        });
+      },
+    },
+    {
+      name: 'demo',
+      describe: 'Load the demo building «ул. Примерная, 1» (a no-op when it is already there)',
+      async run(_args, ctx) {
+        return withDatabase(rt, async (db) => {
+          await migrateLatest(db.knex, rt.registries().pluginMigrations());
+          const c = createContainer(rt.config(), db, rt.registries(), ctx.logger);
+          await syncDeviceTypes(db, rt.registries());
+          const result = await loadDemo(db.knex, c.resolve(AuditService));
+          ctx.stdout.write(JSON.stringify(result, null, 2) + '\n');
           return 0;
         });
       },

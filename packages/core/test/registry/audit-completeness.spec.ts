@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
+
+/** Mutating routes that change no shared data, and why. */
+const NOT_AUDITED: Record<string, string> = {
+  'PUT /api/preferences/{key}': "a user's own screen layout, not registry data",
+};
+
+/**
+ * Every create, update, delete, attach, detach and login is journalled (F17): each mutating
+ * route of the route table is called once and must add an audit entry. A new mutating route
+ * that this test does not call fails it.
+ */
+describe('audit completeness', () => {
+  let app: TestApp;
+  const covered = new Map<string, number>();
+
+  before(async () => {
+    app = await createTestApp();
+  });
+  after(() => app?.close());
+
+  async function audited(cookie: string | undefined, method: string, url: string, payload?: unknown) {
+    const before = Number((await app.database.knex('audit_log').count({ n: '*' }))[0]!.n);
+    const res = await app.inject({ method, url, cookie, payload });
+    expect(res.statusCode, `${method} ${url}: ${res.payload}`).to.be.lessThan(300);
+    const after = Number((await app.database.knex('audit_log').count({ n: '*' }))[0]!.n);
+    const route = app.server.match(method.toLowerCase() as never, url.split('?')[0]!)!;
+    covered.set(`${method} ${route.path}`, after - before);
+    return res.statusCode === 204 ? undefined : res.json();
+  }
+
+  it('journals every mutating route', async () => {
+    const admin = (await app.loginAs('administrator'))!;
+    const a = (m: string, u: string, p?: unknown) => audited(admin, m, u, p);
+
+    const login = await audited(undefined, 'POST', '/api/auth/login', { email: 'admin@test.local', password: 'admin-password-1' });
+    expect(login.role).to.equal('administrator');
+    const user = await a('POST', '/api/users', { email: 'u@test.local', password: 'password-123', role: 'operator' });
+    await a('PATCH', `/api/users/${user.id}`, { role: 'manager' });
+    await a('PUT', '/api/settings', { staleDays: 30 });
+
+    const b = await a('POST', '/api/buildings', { name: 'Аудит', address: 'ул. Аудита, 1' });
+    await a('PATCH', `/api/buildings/${b.id}`, { notes: 'заметка' });
+    await a('PUT', `/api/buildings/${b.id}`, { totalArea: 500 });
+    const p = await a('POST', `/api/buildings/${b.id}/premises`, { number: '1', area: 50, kind: 'residential' });
+    const free = await a('POST', '/api/premises', { number: '2', area: 60, kind: 'residential' });
+    await a('PATCH', `/api/premises/${free.id}`, { floor: 2 });
+    await a('PUT', `/api/premises/${free.id}`, { entrance: 1 });
+    await a('PUT', `/api/premises/${free.id}/building`, { buildingId: b.id });
+    await a('PUT', `/api/premises/${free.id}/building`, { buildingId: null });
+
+    const h = await a('POST', `/api/buildings/${b.id}/heat-readings`, { date: '2024-01-01', value: 100 });
+    await a('PATCH', `/api/buildings/${b.id}/heat-readings/${h.id}`, { value: 101 });
+    await a('DELETE', `/api/buildings/${b.id}/heat-readings/${h.id}`);
+    const n = await a('POST', `/api/buildings/${b.id}/norms`, { kind: 'residential', effectiveFrom: '2024-01-01', value: 0.02 });
+    await a('PATCH', `/api/buildings/${b.id}/norms/${n.id}`, { value: 0.021 });
+    await a('DELETE', `/api/buildings/${b.id}/norms/${n.id}`);
+
+    const r1 = await a('POST', '/api/radiators', { model: 'Аудит-1', coefficient: 1 });
+    const r2 = await a('POST', '/api/radiators', { model: 'Аудит-2', coefficient: 2 });
+    await a('PATCH', `/api/radiators/${r2.id}`, { manufacturer: 'X' });
+    await a('PUT', `/api/radiators/${r2.id}`, { width: 500 });
+
+    const m = await a('POST', '/api/meters', { serial: 'AUD-1', deviceTypeId: 'core.heat-cost-allocator', radiatorId: r1.id });
+    await a('PATCH', `/api/meters/${m.id}`, { notes: 'x' });
+    await a('PUT', `/api/meters/${m.id}`, { address: '5' });
+    await a('PUT', `/api/meters/${m.id}/premise`, { premiseId: p.id });
+    await a('POST', `/api/meters/${m.id}/radiators`, { radiatorId: r2.id, from: '2024-01-01' });
+    const rd = await a('POST', `/api/meters/${m.id}/readings`, { date: '2024-01-05', value: 10 });
+    await a('PATCH', `/api/meters/${m.id}/readings/${rd.id}`, { value: 11 });
+    await a('DELETE', `/api/meters/${m.id}/readings/${rd.id}`);
+    await a('POST', `/api/meters/${m.id}/replace`, { date: '2024-02-01', newMeter: { serial: 'AUD-2' } });
+    const loose = await a('POST', '/api/meters', { serial: 'AUD-3', deviceTypeId: 'core.water-meter', premiseId: p.id });
+    await a('PUT', `/api/meters/${loose.id}/premise`, { premiseId: null });
+    await a('DELETE', `/api/meters/${loose.id}`);
+    await a('DELETE', `/api/premises/${free.id}`);
+    const gone = await a('POST', '/api/buildings', { name: 'Удаляемый', address: 'x' });
+    await a('DELETE', `/api/buildings/${gone.id}`);
+    const r3 = await a('POST', '/api/radiators', { model: 'Аудит-3', coefficient: 3 });
+    await a('DELETE', `/api/radiators/${r3.id}`);
+    await a('POST', '/api/auth/logout');
+
+    const missing: string[] = [];
+    for (const route of app.server.table()) {
+      if (!['post', 'put', 'patch', 'delete'].includes(route.method) || !route.path.startsWith('/api/')) continue;
+      const key = `${route.method.toUpperCase()} ${route.path}`;
+      if (NOT_AUDITED[key]) continue;
+      const added = covered.get(key);
+      if (added === undefined) missing.push(`${key}: not called by this test`);
+      else if (added < 1) missing.push(`${key}: added no audit entry`);
+    }
+    expect(missing).to.deep.equal([]);
+    const actions = new Set(await app.database.knex('audit_log').pluck('action'));
+    expect([...actions].sort()).to.deep.equal(['attach', 'create', 'delete', 'detach', 'login', 'logout', 'update']);
+  });
+});
