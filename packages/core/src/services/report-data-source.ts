@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { NotFoundError } from '../plugin-api/errors.js';
+import { naturalNumberKey } from './natural-order.js';
 import type {
   BuildingRow,
   HeatReadingRow,
@@ -41,7 +42,7 @@ export function createReportDataSource(db: Knex): ReportDataSource {
       const rows = await db('premises')
         .where({ building_id: buildingId })
         .select('id', 'building_id', 'number', 'floor', 'entrance', 'area', 'account_number', 'kind')
-        .orderByRaw(`nullif(regexp_replace(number, '\\D', '', 'g'), '')::numeric nulls last, number`);
+        .orderByRaw(`${naturalNumberKey('number')}, number`);
       return rows.map((r) => ({
         id: r.id,
         buildingId: r.building_id,

@@ -10,6 +10,7 @@ import { likeEscape, parseSort } from '../list-sort.js';
 import { LAST_READING_LATERAL, stateSql, type MeterState } from '../meter-view.js';
 import { SettingsService } from '../settings-service.js';
 import { BUILDING } from './building-service.js';
+import { naturalNumberKey } from '../natural-order.js';
 
 export const PREMISE: EntityInfo<Premise> = {
   model: Premise,
@@ -31,8 +32,7 @@ export interface PremiseListItem {
   metersCount: number;
 }
 
-/** Orders "Кв.2" before "Кв.10": by the number's digits, then by its text. */
-const NATURAL_NUMBER = `nullif(regexp_replace(p.number, '\\D', '', 'g'), '')::numeric`;
+const NATURAL_NUMBER = naturalNumberKey('p.number');
 
 const SORTABLE = {
   number: NATURAL_NUMBER,
