@@ -8,7 +8,9 @@ import { migrateLatest } from './db/migrations.js';
 import { loadPlugins } from './loader/load-plugins.js';
 import type { Registries } from './loader/registries.js';
 import { createLogger } from './logger.js';
-import { coreServices, type Logger, type ServiceLookup, type ServiceRef } from './plugin-api/service-refs.js';
+import { coreServices, type Logger, type ServiceLookup } from './plugin-api/service-refs.js';
+import { createServiceLookup } from './services/service-lookup.js';
+import { ReportService } from './services/reports/report-service.js';
 import { CLOCK, CONFIG, DATABASE, DB, LOGGER, REGISTRIES } from './tokens.js';
 import { AuditService } from './services/audit-service.js';
 import { AuthService } from './services/auth-service.js';
@@ -62,15 +64,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export function createServiceLookup(entries: Array<[ServiceRef<unknown>, unknown]>): ServiceLookup {
-  const map = new Map(entries.map(([ref, value]) => [ref.id, value]));
-  return {
-    get<T>(ref: ServiceRef<T>): T {
-      if (!map.has(ref.id)) throw new Error(`service ${ref.id} is not available here`);
-      return map.get(ref.id) as T;
-    },
-  };
-}
+export { createServiceLookup };
 
 /** Registers the core services of one app in its own container (one app = one database). */
 export function createContainer(config: AppConfig, database: Database, registries: Registries, logger: Logger): DependencyContainer {
@@ -92,6 +86,7 @@ export function createContainer(config: AppConfig, database: Database, registrie
     PremiseService,
     RadiatorService,
     ReadingsService,
+    ReportService,
     SessionService,
     SettingsService,
     UserService,

@@ -21,6 +21,7 @@ import { buildingRoutes } from './routes/building-routes.js';
 import { premiseRoutes } from './routes/premise-routes.js';
 import { meterRoutes } from './routes/meter-routes.js';
 import { referenceRoutes } from './routes/reference-routes.js';
+import { reportRoutes } from './routes/report-routes.js';
 
 export interface ServerDeps {
   config: AppConfig;
@@ -106,6 +107,7 @@ export async function createServer(deps: ServerDeps, extraRoutes: Array<Hapi.Plu
     { plugin: premiseRoutes, options: { container } },
     { plugin: meterRoutes, options: { container } },
     { plugin: referenceRoutes, options: { container } },
+    { plugin: reportRoutes, options: { container } },
     ...extraRoutes.map((plugin) => ({ plugin, options: { container, registries, db } })),
     { plugin: staticRoutes, options: { registries } },
   ]);

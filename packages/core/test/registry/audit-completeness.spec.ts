@@ -16,7 +16,7 @@ describe('audit completeness', () => {
   const covered = new Map<string, number>();
 
   before(async () => {
-    app = await createTestApp();
+    app = await createTestApp({ plugins: [{ package: '@openamr/plugin-example' }] });
   });
   after(() => app?.close());
 
@@ -79,6 +79,8 @@ describe('audit completeness', () => {
     await a('DELETE', `/api/buildings/${gone.id}`);
     const r3 = await a('POST', '/api/radiators', { model: 'Аудит-3', coefficient: 3 });
     await a('DELETE', `/api/radiators/${r3.id}`);
+    const run = await a('POST', '/api/reports/example.meter-list', { buildingId: b.id, from: '2024-01-01', to: '2024-01-31' });
+    await a('DELETE', `/api/report-runs/${run.id}`);
     await a('POST', '/api/auth/logout');
 
     const missing: string[] = [];
@@ -92,6 +94,6 @@ describe('audit completeness', () => {
     }
     expect(missing).to.deep.equal([]);
     const actions = new Set(await app.database.knex('audit_log').pluck('action'));
-    expect([...actions].sort()).to.deep.equal(['attach', 'create', 'delete', 'detach', 'login', 'logout', 'update']);
+    expect([...actions].sort()).to.deep.equal(['attach', 'create', 'delete', 'detach', 'login', 'logout', 'report', 'update']);
   });
 });
