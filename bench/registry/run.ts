@@ -129,6 +129,26 @@ async function main() {
     target: 2,
   });
   const ok = report(rows);
+  // Where the time goes for small pages: the fixed cost of a request (session cookie
+  // decryption by @hapi/cookie, session lookup, hapi) against the query itself.
+  const { ReadingsService } = await import('../../packages/core/src/services/readings/readings-service.js');
+  const readings = app.container.resolve(ReadingsService);
+  console.log('\ninformational (not targets):');
+  report([
+    {
+      case: "meter's readings page, service layer only (no HTTP)",
+      ours: await time(() => readings.list(meter, { limit: 50, offset: 0 }), 100, 10),
+      baseline: await time(() =>
+        sql.query(
+          `select r.id, r.day, r.taken_at, r.value, r.unit, r.error_code, r.source, r.poll_run_id, r.import_id, u.email,
+             (select count(*) from readings where meter_id = $1) total
+           from readings r left join users u on u.id = r.created_by where r.meter_id = $1 order by r.day desc, r.taken_at desc limit 50`,
+          [meter],
+        ), 100, 10),
+      target: 2,
+    },
+    { case: 'fixed cost of an authenticated request (GET /api/auth/me) vs select 1', ours: await time(() => get('/api/auth/me'), 100, 10), baseline: await time(() => sql.query('select 1'), 100, 10), target: Infinity },
+  ]);
   await sql.end();
   await app.stop();
   await database.close();

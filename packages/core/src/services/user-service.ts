@@ -8,6 +8,7 @@ import { ConflictError, InputError, NotFoundError } from '../plugin-api/errors.j
 import { AuditService } from './audit-service.js';
 import type { Actor } from './actor.js';
 import type { Role } from './roles.js';
+import { SessionService } from './session-service.js';
 
 export interface User {
   id: string;
@@ -57,6 +58,7 @@ export class UserService {
   constructor(
     @inject(DB) private readonly db: Knex,
     @inject(AuditService) private readonly audit: AuditService,
+    @inject(SessionService) private readonly sessions: SessionService,
   ) {}
 
   async list(opts: { limit: number; offset: number; q?: string }): Promise<{ items: User[]; total: number }> {
@@ -107,7 +109,7 @@ export class UserService {
 
   async update(actor: Actor, id: string, changes: UserChanges): Promise<User> {
     const passwordHash = changes.password ? await hashPassword(changes.password) : undefined;
-    return this.db.transaction(async (trx) => {
+    const updated = await this.db.transaction(async (trx) => {
       const before = await this.get(id, trx);
       if (actor.userId === id && (changes.active === false || (changes.role && changes.role !== 'administrator'))) {
         throw new InputError(
@@ -136,6 +138,8 @@ export class UserService {
       });
       return after;
     });
+    this.sessions.forgetUser(id);
+    return updated;
   }
 
   async verifyPassword(hash: string, password: string): Promise<boolean> {
