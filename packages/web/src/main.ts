@@ -1,0 +1,1 @@
+import './components/amr-app/amr-app.js';
