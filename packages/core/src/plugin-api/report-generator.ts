@@ -1,5 +1,6 @@
 import type { ObjectSchema } from 'joi';
 import type { Logger, ServiceLookup } from './service-refs.js';
+import type { DeviceKind } from './device-type.js';
 
 export type ReportFormat = 'xlsx' | 'csv' | 'json';
 
@@ -37,6 +38,10 @@ export interface MeterRow {
   id: string;
   serial: string;
   deviceTypeId: string;
+  /** The device type's kind (from the registry mirror), e.g. `heat-cost-allocator`. */
+  kind: DeviceKind | null;
+  /** The unit of the device type's primary quantity, e.g. `units`, `Gcal`, `m3`. */
+  unit: string | null;
   premiseId: string | null;
   installedOn: string | null;
   decommissionedOn: string | null;

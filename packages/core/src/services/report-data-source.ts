@@ -57,13 +57,26 @@ export function createReportDataSource(db: Knex): ReportDataSource {
     async meters(buildingId: string): Promise<MeterRow[]> {
       const rows = await db('meters as m')
         .join('premises as p', 'p.id', 'm.premise_id')
+        .leftJoin('device_types as dt', 'dt.id', 'm.device_type_id')
         .where('p.building_id', buildingId)
-        .select('m.id', 'm.serial', 'm.device_type_id', 'm.premise_id', 'm.installed_on', 'm.decommissioned_on', 'm.water_medium')
+        .select(
+          'm.id',
+          'm.serial',
+          'm.device_type_id',
+          'dt.kind',
+          db.raw(`(select q->>'unit' from jsonb_array_elements(dt.quantities) q where q->>'key' = dt.primary_quantity limit 1) as unit`),
+          'm.premise_id',
+          'm.installed_on',
+          'm.decommissioned_on',
+          'm.water_medium',
+        )
         .orderBy(['m.premise_id', 'm.serial']);
       return rows.map((r) => ({
         id: r.id,
         serial: r.serial,
         deviceTypeId: r.device_type_id,
+        kind: r.kind ?? null,
+        unit: r.unit ?? null,
         premiseId: r.premise_id,
         installedOn: r.installed_on,
         decommissionedOn: r.decommissioned_on,

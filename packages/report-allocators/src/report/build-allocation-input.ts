@@ -1,0 +1,152 @@
+import { Decimal } from 'decimal.js';
+import { InputError, type MeterRow, type ReadingRow, type ReportDataSource } from '@openamr/core/plugin-api';
+
+export interface AllocatorParams {
+  buildingId: string;
+  from: string;
+  to: string;
+  premiseIds?: string[];
+  format: 'xlsx' | 'csv' | 'json';
+  byNorm: boolean;
+  majority: boolean;
+  manualHeatGcal: string | null;
+}
+
+/** What the report knows beyond the engine's input: names, radiators, the readings used. */
+export interface AllocationContext {
+  buildingName: string;
+  buildingAddress: string;
+  /** Premise number (the engine's premise id) → premise row id. */
+  premiseIdsByNumber: Map<string, string>;
+  /** Meter serial → radiator model in force on the period's last day. */
+  radiatorModels: Map<string, string>;
+  warnings: string[];
+}
+
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+const GCAL_PER: Record<string, Decimal> = {
+  Gcal: new Decimal(1),
+  GJ: new Decimal('4.1868'),
+  MWh: new Decimal('1.163'),
+  kWh: new Decimal('1163'),
+};
+
+/** One value per day: the earliest reading of the day is the value "of day D" (00:00). */
+function perDay(readings: ReadingRow[]): { values: Array<{ date: string; value: string }>; errors: Array<{ date: string; code: string }> } {
+  const values: Array<{ date: string; value: string }> = [];
+  const errors: Array<{ date: string; code: string }> = [];
+  const seen = new Set<string>();
+  for (const r of readings) {
+    if (r.errorCode) errors.push({ date: r.day, code: r.errorCode });
+    if (r.value === null || seen.has(r.day)) continue;
+    seen.add(r.day);
+    values.push({ date: r.day, value: r.value });
+  }
+  return { values, errors };
+}
+
+/**
+ * Loads a building and a period through the read-only data source and builds the input of
+ * `allocate` (spec/ALLOCATION.md): premises by number, allocators with the radiator
+ * coefficient in force on the last day, heat meters, readings of the window, building meter
+ * readings, norms. Decimals stay strings from the database to the engine.
+ */
+export async function buildAllocationInput(data: ReportDataSource, params: AllocatorParams): Promise<{ input: Record<string, unknown>; context: AllocationContext }> {
+  const building = await data.building(params.buildingId);
+  const premises = await data.premises(building.id);
+  if (!premises.length) {
+    throw new InputError({ ru: `В объекте «${building.name}» нет помещений`, en: `Building "${building.name}" has no premises` }, { field: 'buildingId' });
+  }
+  const end = addDays(params.to, 1);
+  const meters = (await data.meters(building.id)).filter((m) => m.kind === 'heat-cost-allocator' || m.kind === 'heat-meter');
+  const readings = await data.readings(
+    meters.map((m) => m.id),
+    params.from,
+    end,
+  );
+  const byMeter = new Map<string, ReadingRow[]>();
+  for (const r of readings) byMeter.set(r.meterId, [...(byMeter.get(r.meterId) ?? []), r]);
+
+  const warnings: string[] = [];
+  const allocatorIds = meters.filter((m) => m.kind === 'heat-cost-allocator').map((m) => m.id);
+  const history = await data.radiatorHistory(allocatorIds);
+  const radiatorModels = new Map<string, string>();
+  const coefficientOf = (m: MeterRow): string => {
+    const periods = history.filter((h) => h.meterId === m.id);
+    const inForce = periods.find((h) => (h.from === null || h.from <= params.to) && (h.to === null || h.to > params.to));
+    if (!inForce) {
+      throw new InputError(
+        {
+          ru: `У распределителя ${m.serial} нет радиатора на ${params.to}: укажите радиатор в карточке прибора`,
+          en: `Allocator ${m.serial} has no radiator on ${params.to}: set its radiator on the meter card`,
+        },
+        { field: 'buildingId', serial: m.serial },
+      );
+    }
+    const change = periods.find((h) => h.from !== null && h.from > params.from && h.from <= params.to);
+    if (change) {
+      warnings.push(
+        `Радиатор распределителя ${m.serial} менялся ${change.from}: за весь период взят коэффициент ${inForce.coefficient} (${inForce.model}). ` +
+          `Для точного расчета разбейте период на ${change.from}.`,
+      );
+    }
+    radiatorModels.set(m.serial, inForce.model);
+    return inForce.coefficient;
+  };
+
+  const inputPremises = premises.map((p) => {
+    const mine = meters.filter((m) => m.premiseId === p.id);
+    const meterInput = (m: MeterRow) => {
+      const { values, errors } = perDay(byMeter.get(m.id) ?? []);
+      return {
+        serial: m.serial,
+        ...(m.installedOn ? { installed: m.installedOn } : {}),
+        ...(m.decommissionedOn ? { removed: m.decommissionedOn } : {}),
+        readings: values,
+        ...(errors.length ? { errors } : {}),
+      };
+    };
+    const allocators = mine.filter((m) => m.kind === 'heat-cost-allocator').map((m) => ({ ...meterInput(m), coefficient: coefficientOf(m) }));
+    const heatMeters = mine
+      .filter((m) => m.kind === 'heat-meter')
+      .map((m) => {
+        const unit = (byMeter.get(m.id) ?? []).find((r) => r.unit)?.unit ?? m.unit ?? 'Gcal';
+        return { ...meterInput(m), unit };
+      });
+    return { id: p.number, kind: p.kind, area: p.area, allocators, ...(heatMeters.length ? { heatMeters } : {}) };
+  });
+
+  const heat = await data.heatReadings(building.id, params.from, end);
+  const units = new Set(heat.map((h) => h.unit));
+  const buildingMeter =
+    units.size <= 1
+      ? { unit: heat[0]?.unit ?? 'Gcal', readings: heat.map((h) => ({ date: h.day, value: h.value })) }
+      : {
+          unit: 'Gcal',
+          readings: heat.map((h) => ({ date: h.day, value: new Decimal(h.value).div(GCAL_PER[h.unit] ?? 1).toString() })),
+        };
+  const norms = (await data.norms(building.id)).map((n) => ({ kind: n.kind, from: n.effectiveFrom, value: n.value }));
+
+  return {
+    input: {
+      building: building.name,
+      period: { from: params.from, to: params.to },
+      options: { byNorm: params.byNorm, majority: params.majority, manualHeatGcal: params.manualHeatGcal },
+      buildingMeter,
+      norms,
+      premises: inputPremises,
+    },
+    context: {
+      buildingName: building.name,
+      buildingAddress: building.address,
+      premiseIdsByNumber: new Map(premises.map((p) => [p.number, p.id])),
+      radiatorModels,
+      warnings,
+    },
+  };
+}
