@@ -1,4 +1,4 @@
-import { D, ZERO, dec, fixed4, toGcal, type Dec, type HeatUnit } from './decimal.js';
+import { D, ZERO, dec, fixed4, scaleOf, toGcal, type Dec, type HeatUnit } from './decimal.js';
 import { addDays, daysInMonth, eachDay, maxDay, minDay, type Day } from './days.js';
 import { ALLOCATION_ERRORS, type AllocationErrorCode } from './errors.js';
 import { validateAllocationInput, type AllocationInput, type DatedValue, type MeterInput, type PremiseInput } from './input-schema.js';
@@ -176,6 +176,8 @@ export function allocate(raw: unknown): AllocationResult {
 
   // Step 7. Coverage.
   const totalArea = work.reduce((s, w) => s.plus(w.area), ZERO);
+  // Areas keep the scale the input wrote them with ("80.0" + "90.0" = "170.0").
+  const areaScale = Math.max(0, ...input.premises.map((p) => scaleOf(p.area)));
   const coveredArea = work.filter((w) => w.method === 'allocators' || w.method === 'heat-meter').reduce((s, w) => s.plus(w.area), ZERO);
   if (coveredArea.times(2).lt(totalArea)) return failure('COVERAGE_BELOW_HALF');
 
@@ -231,8 +233,8 @@ export function allocate(raw: unknown): AllocationResult {
     ok: true,
     heatGcal: target.toFixed(4),
     heatSource,
-    coveredArea: coveredArea.toString(),
-    totalArea: totalArea.toString(),
+    coveredArea: coveredArea.toFixed(areaScale),
+    totalArea: totalArea.toFixed(areaScale),
     premises,
     coveragePercent: totalArea.isZero() ? '0.00' : coveredArea.div(totalArea).times(100).toDecimalPlaces(2, D.ROUND_HALF_UP).toFixed(2),
     ...(buildingMeter ? { buildingMeter } : {}),

@@ -30,3 +30,10 @@ export function toGcal(value: Dec, unit: HeatUnit): Dec {
 export function fixed4(value: Dec): string {
   return value.toDecimalPlaces(4, D.ROUND_HALF_UP).toFixed(4);
 }
+
+/** Digits after the point as the input wrote them (`"80.0"` → 1); decimal.js drops trailing zeros. */
+export function scaleOf(x: number | string): number {
+  const text = typeof x === 'number' ? String(x) : x.trim();
+  const dot = text.indexOf('.');
+  return dot < 0 || /e/i.test(text) ? 0 : text.length - dot - 1;
+}

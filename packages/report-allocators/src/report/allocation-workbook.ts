@@ -1,0 +1,154 @@
+import ExcelJS from 'exceljs';
+import type { AllocationSuccess, MeterStatus, Method, PremiseResult } from '../engine/index.js';
+
+export const METHOD_TEXT: Record<Method, { ru: string; en: string }> = {
+  allocators: { ru: 'По распределителям', en: 'By allocators' },
+  'heat-meter': { ru: 'По теплосчетчику', en: 'By heat meter' },
+  'area-norm': { ru: 'По нормативу', en: 'By norm' },
+  'area-average': { ru: 'По площади (среднее)', en: 'By area (average)' },
+};
+
+export const STATUS_TEXT: Record<MeterStatus, string> = {
+  reported: 'передал показания',
+  'not-in-period': 'не участвует в периоде',
+  'no-start-reading': 'нет показания на начало',
+  'no-end-reading': 'нет показания на конец',
+  decreased: 'показание уменьшилось',
+  error: 'ошибка прибора',
+};
+
+const KIND_TEXT = { residential: 'жилое', 'non-residential': 'нежилое' };
+
+export function ruDate(day: string): string {
+  return `${day.slice(8, 10)}.${day.slice(5, 7)}.${day.slice(0, 4)}`;
+}
+
+const num = (s: string | null | undefined) => (s === null || s === undefined ? null : Number(s));
+
+export interface WorkbookContext {
+  buildingName: string;
+  buildingAddress: string;
+  radiatorModels: Map<string, string>;
+  warnings: string[];
+  /** Only these premise numbers are listed (F24); the calculation covers the whole building. */
+  selected?: Set<string>;
+}
+
+const GCAL = '0.0000';
+const AREA = '0.00';
+const UNITS = '0.0000';
+
+/**
+ * The allocation report (F20, B1): a sheet «Расчет» with the header block and a row per
+ * premise, and a sheet «Распределители» with a row per allocator. Numbers are Excel numbers
+ * with formats, never text.
+ */
+export async function writeAllocationWorkbook(result: AllocationSuccess, ctx: WorkbookContext): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'OpenAMR';
+  wb.created = new Date();
+  const listed = (p: PremiseResult) => !ctx.selected || ctx.selected.has(p.id);
+
+  const ws = wb.addWorksheet('Расчет', { views: [{ state: 'frozen', ySplit: 0 }] });
+  ws.columns = [{ width: 16 }, { width: 12 }, { width: 14 }, { width: 24 }, { width: 18 }, { width: 11 }, { width: 14 }, { width: 14 }, { width: 16 }];
+  const title = ws.addRow(['Распределение тепловой энергии по помещениям']);
+  title.font = { bold: true, size: 14 };
+  const kv = (label: string, value: unknown, fmt?: string) => {
+    const row = ws.addRow([label, value]);
+    row.getCell(1).font = { bold: true };
+    if (fmt) row.getCell(2).numFmt = fmt;
+    return row;
+  };
+  kv('Объект', ctx.buildingName);
+  kv('Адрес', ctx.buildingAddress);
+  kv('Период', `с ${ruDate(result.period.from)} по ${ruDate(result.period.to)}`);
+  kv('Q, Гкал', num(result.heatGcal), GCAL);
+  kv('Источник Q', result.heatSource === 'manual' ? 'введено вручную (фактический расход ТЭ)' : 'показания ОДПУ');
+  if (result.buildingMeter) {
+    const bm = result.buildingMeter;
+    const row = kv(`ОДПУ на ${ruDate(bm.startDate)}, ${bm.unit}`, num(bm.startValue));
+    row.getCell(3).value = `на ${ruDate(bm.endDate)}, ${bm.unit}`;
+    row.getCell(4).value = num(bm.endValue);
+  }
+  kv('Считать по нормативу', result.options.byNorm ? 'да' : 'нет');
+  kv('Учет помещений, передавших более 50% показаний', result.options.majority ? 'да' : 'нет');
+  kv('Площадь дома S, м²', num(result.totalArea), AREA);
+  kv('Охваченная площадь, м²', num(result.coveredArea), AREA);
+  kv('Доля охваченной площади, %', num(result.coveragePercent), '0.00');
+  if (Object.keys(result.normsUsed).length) {
+    for (const [kind, n] of Object.entries(result.normsUsed)) {
+      kv(`Норматив (${KIND_TEXT[kind as keyof typeof KIND_TEXT]}), Гкал/м² в мес. с ${ruDate(n!.from)}`, num(n!.value), '0.000000');
+    }
+    kv('Длительность периода, мес.', num(result.monthFactor), '0.0000');
+  } else {
+    kv('Среднее по дому, Гкал/м²', num(result.averageGcalPerM2), '0.000000');
+  }
+  kv('Q по распределителям, Гкал', num(result.allocatedGcal), GCAL);
+  kv('ΣR, приведенных единиц', num(result.totalUnits), UNITS);
+  kv('Гкал на приведенную единицу', num(result.gcalPerUnit), '0.0000000000');
+  for (const w of ctx.warnings) ws.addRow(['Внимание', w]).getCell(1).font = { bold: true, color: { argb: 'FFB00020' } };
+  ws.addRow([]);
+
+  const header = ws.addRow(['Помещение', 'Вид', 'Площадь, м²', 'Метод', 'Распределители (передали/всего)', 'Оценено', 'R, ед.', 'Q, Гкал', 'Q на м², Гкал/м²']);
+  header.font = { bold: true };
+  header.alignment = { wrapText: true, vertical: 'middle' };
+  header.eachCell((c) => {
+    c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
+    c.border = { bottom: { style: 'thin' } };
+  });
+  ws.views = [{ state: 'frozen', ySplit: header.number }];
+  const firstDataRow = header.number + 1;
+  for (const p of result.premises.filter(listed)) {
+    const row = ws.addRow([
+      p.id,
+      KIND_TEXT[p.kind],
+      num(p.area),
+      METHOD_TEXT[p.method].ru,
+      p.allocatorsTotal ? `${p.allocatorsReported}/${p.allocatorsTotal}` : '',
+      p.method === 'allocators' ? p.estimated : null,
+      p.method === 'allocators' ? num(p.units) : null,
+      num(p.gcal),
+      num(p.gcalPerM2),
+    ]);
+    row.getCell(3).numFmt = AREA;
+    row.getCell(7).numFmt = UNITS;
+    row.getCell(8).numFmt = GCAL;
+    row.getCell(9).numFmt = '0.000000';
+  }
+  const lastDataRow = ws.lastRow!.number;
+  const total = ws.addRow(['Итого', '', { formula: `SUM(C${firstDataRow}:C${lastDataRow})` }, '', '', '', '', { formula: `SUM(H${firstDataRow}:H${lastDataRow})` }]);
+  const shown = result.premises.filter(listed);
+  total.getCell(3).value = { formula: `SUM(C${firstDataRow}:C${lastDataRow})`, result: shown.reduce((s, p) => s + Number(p.area), 0) };
+  total.getCell(8).value = { formula: `SUM(H${firstDataRow}:H${lastDataRow})`, result: Number(shown.reduce((s, p) => s + Number(p.gcal) * 10_000, 0).toFixed(0)) / 10_000 };
+  total.getCell(3).numFmt = AREA;
+  total.getCell(8).numFmt = GCAL;
+  total.font = { bold: true };
+
+  const wa = wb.addWorksheet('Распределители');
+  wa.columns = [{ width: 12 }, { width: 16 }, { width: 26 }, { width: 12 }, { width: 12 }, { width: 12 }, { width: 14 }, { width: 14 }, { width: 12 }, { width: 14 }, { width: 10 }, { width: 26 }];
+  const h2 = wa.addRow(['Помещение', 'Серийный номер', 'Радиатор', 'Коэффициент', 'Начало', 'Конец', 'Показание на начало', 'Показание на конец', 'Разность', 'Приведенные ед.', 'Оценен', 'Состояние']);
+  h2.font = { bold: true };
+  h2.alignment = { wrapText: true };
+  wa.views = [{ state: 'frozen', ySplit: 1 }];
+  for (const p of result.premises.filter(listed)) {
+    for (const a of p.allocators) {
+      const row = wa.addRow([
+        p.id,
+        a.serial,
+        ctx.radiatorModels.get(a.serial) ?? '',
+        num(a.coefficient),
+        a.start ? ruDate(a.start) : '',
+        a.stop ? ruDate(a.stop) : '',
+        num(a.startValue),
+        num(a.endValue),
+        num(a.delta),
+        num(a.reducedUnits),
+        a.estimated ? 'да' : 'нет',
+        a.status === 'error' && a.errorCode ? `${STATUS_TEXT[a.status]} (${a.errorCode})` : STATUS_TEXT[a.status],
+      ]);
+      row.getCell(4).numFmt = '0.00##';
+      row.getCell(10).numFmt = UNITS;
+    }
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
