@@ -92,6 +92,10 @@ export interface ReportDataSource {
   meters(buildingId: string): Promise<MeterRow[]>;
   /** Readings of the meters with day in [fromDay, toDay] (inclusive), ordered by meter, day, takenAt. */
   readings(meterIds: string[], fromDay: string, toDay: string): Promise<ReadingRow[]>;
+  /** Readings of the meters on exactly these days (the boundary readings of a period). */
+  readingsOnDays(meterIds: string[], days: string[]): Promise<ReadingRow[]>;
+  /** Readings with an error code, day in [fromDay, toDay]. */
+  errorReadings(meterIds: string[], fromDay: string, toDay: string): Promise<ReadingRow[]>;
   /** The latest reading of each meter on or before `day`. */
   lastReadings(meterIds: string[], day: string): Promise<ReadingRow[]>;
   heatReadings(buildingId: string, fromDay: string, toDay: string): Promise<HeatReadingRow[]>;

@@ -92,6 +92,26 @@ export function createReportDataSource(db: Knex): ReportDataSource {
         .orderBy(['meter_id', 'day', 'taken_at']);
       return rows.map(toReading);
     },
+    async readingsOnDays(meterIds: string[], days: string[]): Promise<ReadingRow[]> {
+      if (!meterIds.length || !days.length) return [];
+      const rows = await db('readings')
+        .whereRaw('meter_id = any(?::uuid[])', [meterIds])
+        .whereRaw('day = any(?::date[])', [days])
+        .select(READING_COLUMNS)
+        .orderBy(['meter_id', 'day', 'taken_at']);
+      return rows.map(toReading);
+    },
+    async errorReadings(meterIds: string[], fromDay: string, toDay: string): Promise<ReadingRow[]> {
+      if (!meterIds.length) return [];
+      const rows = await db('readings')
+        .whereRaw('meter_id = any(?::uuid[])', [meterIds])
+        .whereBetween('day', [fromDay, toDay])
+        .whereNotNull('error_code')
+        .whereNot('error_code', '')
+        .select(READING_COLUMNS)
+        .orderBy(['meter_id', 'day', 'taken_at']);
+      return rows.map(toReading);
+    },
     async lastReadings(meterIds: string[], day: string): Promise<ReadingRow[]> {
       if (!meterIds.length) return [];
       const rows = await db

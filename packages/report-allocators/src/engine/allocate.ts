@@ -81,7 +81,14 @@ interface Working {
  * the schema; every calculation error is a result with `ok: false`.
  */
 export function allocate(raw: unknown): AllocationResult {
-  const input = validateAllocationInput(raw);
+  return allocateValidated(validateAllocationInput(raw));
+}
+
+/**
+ * The same on an input already known to match the schema (built by the report from typed
+ * rows): skips the joi pass, which costs more than the calculation on a large building.
+ */
+export function allocateValidated(input: AllocationInput): AllocationResult {
   // Step 1. Days.
   const d1 = input.period.from;
   const d2 = input.period.to;
@@ -107,26 +114,32 @@ export function allocate(raw: unknown): AllocationResult {
 
   // Steps 3–6. Meters, heat-meter premises, classification, units.
   const work: Working[] = input.premises.map((premise) => {
-    const allocators: AllocatorDetail[] = premise.allocators.map((a) => {
+    // Decimals stay objects while computing; the detail gets their strings once.
+    const evaluated = premise.allocators.map((a) => {
       const e = evaluate(a, d1, end);
-      return {
-        serial: a.serial,
-        coefficient: dec(a.coefficient).toString(),
-        start: e.start,
-        stop: e.stop,
-        startValue: str(e.startValue),
-        endValue: str(e.endValue),
-        delta: str(e.delta),
-        reducedUnits: e.delta ? e.delta.times(dec(a.coefficient)).toString() : null,
-        status: e.status,
-        inPeriod: e.inPeriod,
-        reported: e.status === 'reported',
-        estimated: false,
-        ...(e.errorCode ? { errorCode: e.errorCode } : {}),
-      };
+      const coefficient = dec(a.coefficient);
+      return { a, e, coefficient, r: e.delta ? e.delta.times(coefficient) : null };
     });
+    const allocators: AllocatorDetail[] = evaluated.map(({ a, e, coefficient, r }) => ({
+      serial: a.serial,
+      coefficient: coefficient.toString(),
+      start: e.start,
+      stop: e.stop,
+      startValue: str(e.startValue),
+      endValue: str(e.endValue),
+      delta: str(e.delta),
+      reducedUnits: str(r),
+      status: e.status,
+      inPeriod: e.inPeriod,
+      reported: e.status === 'reported',
+      estimated: false,
+      ...(e.errorCode ? { errorCode: e.errorCode } : {}),
+    }));
+    const heatGcal: Array<Dec | null> = [];
     const heatMeters: HeatMeterDetail[] = (premise.heatMeters ?? []).map((h) => {
       const e = evaluate(h, d1, end);
+      const gcal = e.delta ? toGcal(e.delta, h.unit as HeatUnit) : null;
+      heatGcal.push(gcal);
       return {
         serial: h.serial,
         unit: h.unit,
@@ -135,22 +148,22 @@ export function allocate(raw: unknown): AllocationResult {
         startValue: str(e.startValue),
         endValue: str(e.endValue),
         delta: str(e.delta),
-        gcal: e.delta ? toGcal(e.delta, h.unit as HeatUnit).toString() : null,
+        gcal: str(gcal),
         status: e.status,
         inPeriod: e.inPeriod,
         reported: e.status === 'reported',
         ...(e.errorCode ? { errorCode: e.errorCode } : {}),
       };
     });
-    const taking = allocators.filter((a) => a.inPeriod);
+    const taking = evaluated.map((x, i) => ({ ...x, detail: allocators[i]! })).filter((x) => x.e.inPeriod);
     const n = taking.length;
-    const k = taking.filter((a) => a.reported).length;
-    const meters = heatMeters.filter((h) => h.inPeriod);
+    const k = taking.filter((x) => x.r !== null).length;
+    const meters = heatMeters.map((h, i) => ({ h, gcal: heatGcal[i]! })).filter((x) => x.h.inPeriod);
     let method: Method;
     let exact = ZERO;
-    if (n === 0 && meters.length > 0 && meters.every((h) => h.reported)) {
+    if (n === 0 && meters.length > 0 && meters.every((x) => x.h.reported)) {
       method = 'heat-meter';
-      exact = meters.reduce((s, h) => s.plus(new D(h.gcal!)), ZERO);
+      exact = meters.reduce((s, x) => s.plus(x.gcal!), ZERO);
     } else if ((k === n && n > 0) || (input.options.majority && 2 * k > n)) {
       method = 'allocators';
     } else {
@@ -159,14 +172,14 @@ export function allocate(raw: unknown): AllocationResult {
     let units = ZERO;
     let estimated = 0;
     if (method === 'allocators') {
-      const working = taking.filter((a) => a.reported);
-      const sumR = working.reduce((s, a) => s.plus(new D(a.reducedUnits!)), ZERO);
-      const sumK = working.reduce((s, a) => s.plus(new D(a.coefficient)), ZERO);
+      const working = taking.filter((x) => x.r !== null);
+      const sumR = working.reduce((s, x) => s.plus(x.r!), ZERO);
+      const sumK = working.reduce((s, x) => s.plus(x.coefficient), ZERO);
       units = sumR;
-      for (const a of taking.filter((x) => !x.reported)) {
-        const estimate = sumK.isZero() ? ZERO : new D(a.coefficient).times(sumR).div(sumK);
-        a.reducedUnits = estimate.toString();
-        a.estimated = true;
+      for (const x of taking.filter((y) => y.r === null)) {
+        const estimate = sumK.isZero() ? ZERO : x.coefficient.times(sumR).div(sumK);
+        x.detail.reducedUnits = estimate.toString();
+        x.detail.estimated = true;
         units = units.plus(estimate);
         estimated++;
       }

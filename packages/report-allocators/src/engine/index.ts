@@ -1,4 +1,4 @@
-export { allocate } from './allocate.js';
+export { allocate, allocateValidated } from './allocate.js';
 export { validateAllocationInput, allocationInputSchema, type AllocationInput, type PremiseInput, type AllocatorInput, type HeatMeterInput } from './input-schema.js';
 export { AllocationInputError, ALLOCATION_ERRORS, type AllocationErrorCode } from './errors.js';
 export type * from './result.js';

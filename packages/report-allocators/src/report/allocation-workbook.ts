@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { Writable } from 'node:stream';
 import type { AllocationSuccess, MeterStatus, Method, PremiseResult } from '../engine/index.js';
 
 export const METHOD_TEXT: Record<Method, { ru: string; en: string }> = {
@@ -44,12 +45,21 @@ const UNITS = '0.0000';
  * with formats, never text.
  */
 export async function writeAllocationWorkbook(result: AllocationSuccess, ctx: WorkbookContext): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // The streaming writer: rows are committed as they are written (an order of magnitude
+  // faster than the in-memory workbook for thousands of allocators).
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 1 } } } as never);
   wb.creator = 'OpenAMR';
   wb.created = new Date();
   const listed = (p: PremiseResult) => !ctx.selected || ctx.selected.has(p.id);
 
-  const ws = wb.addWorksheet('Расчет', { views: [{ state: 'frozen', ySplit: 0 }] });
+  const ws = wb.addWorksheet('Расчет');
   ws.columns = [{ width: 16 }, { width: 12 }, { width: 14 }, { width: 24 }, { width: 18 }, { width: 11 }, { width: 14 }, { width: 14 }, { width: 16 }];
   const title = ws.addRow(['Распределение тепловой энергии по помещениям']);
   title.font = { bold: true, size: 14 };
@@ -96,7 +106,6 @@ export async function writeAllocationWorkbook(result: AllocationSuccess, ctx: Wo
     c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
     c.border = { bottom: { style: 'thin' } };
   });
-  ws.views = [{ state: 'frozen', ySplit: header.number }];
   const firstDataRow = header.number + 1;
   for (const p of result.premises.filter(listed)) {
     const row = ws.addRow([
@@ -115,21 +124,34 @@ export async function writeAllocationWorkbook(result: AllocationSuccess, ctx: Wo
     row.getCell(8).numFmt = GCAL;
     row.getCell(9).numFmt = '0.000000';
   }
-  const lastDataRow = ws.lastRow!.number;
-  const total = ws.addRow(['Итого', '', { formula: `SUM(C${firstDataRow}:C${lastDataRow})` }, '', '', '', '', { formula: `SUM(H${firstDataRow}:H${lastDataRow})` }]);
+  const lastDataRow = firstDataRow + result.premises.filter(listed).length - 1;
   const shown = result.premises.filter(listed);
+  const total = ws.addRow(['Итого']);
   total.getCell(3).value = { formula: `SUM(C${firstDataRow}:C${lastDataRow})`, result: shown.reduce((s, p) => s + Number(p.area), 0) };
   total.getCell(8).value = { formula: `SUM(H${firstDataRow}:H${lastDataRow})`, result: Number(shown.reduce((s, p) => s + Number(p.gcal) * 10_000, 0).toFixed(0)) / 10_000 };
   total.getCell(3).numFmt = AREA;
   total.getCell(8).numFmt = GCAL;
   total.font = { bold: true };
+  ws.commit();
 
-  const wa = wb.addWorksheet('Распределители');
-  wa.columns = [{ width: 12 }, { width: 16 }, { width: 26 }, { width: 12 }, { width: 12 }, { width: 12 }, { width: 14 }, { width: 14 }, { width: 12 }, { width: 14 }, { width: 10 }, { width: 26 }];
+  const wa = wb.addWorksheet('Распределители', { views: [{ state: 'frozen', ySplit: 1 }] });
+  wa.columns = [
+    { width: 12 },
+    { width: 16 },
+    { width: 26 },
+    { width: 12, style: { numFmt: '0.00##' } },
+    { width: 12 },
+    { width: 12 },
+    { width: 14 },
+    { width: 14 },
+    { width: 12 },
+    { width: 14, style: { numFmt: UNITS } },
+    { width: 10 },
+    { width: 26 },
+  ];
   const h2 = wa.addRow(['Помещение', 'Серийный номер', 'Радиатор', 'Коэффициент', 'Начало', 'Конец', 'Показание на начало', 'Показание на конец', 'Разность', 'Приведенные ед.', 'Оценен', 'Состояние']);
   h2.font = { bold: true };
   h2.alignment = { wrapText: true };
-  wa.views = [{ state: 'frozen', ySplit: 1 }];
   for (const p of result.premises.filter(listed)) {
     for (const a of p.allocators) {
       const row = wa.addRow([
@@ -146,9 +168,10 @@ export async function writeAllocationWorkbook(result: AllocationSuccess, ctx: Wo
         a.estimated ? 'да' : 'нет',
         a.status === 'error' && a.errorCode ? `${STATUS_TEXT[a.status]} (${a.errorCode})` : STATUS_TEXT[a.status],
       ]);
-      row.getCell(4).numFmt = '0.00##';
-      row.getCell(10).numFmt = UNITS;
+      row.commit();
     }
   }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  wa.commit();
+  await wb.commit();
+  return Buffer.concat(chunks);
 }

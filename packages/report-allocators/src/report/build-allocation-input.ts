@@ -36,6 +36,17 @@ const GCAL_PER: Record<string, Decimal> = {
   kWh: new Decimal('1163'),
 };
 
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
 /** One value per day: the earliest reading of the day is the value "of day D" (00:00). */
 function perDay(readings: ReadingRow[]): { values: Array<{ date: string; value: string }>; errors: Array<{ date: string; code: string }> } {
   const values: Array<{ date: string; value: string }> = [];
@@ -64,20 +75,28 @@ export async function buildAllocationInput(data: ReportDataSource, params: Alloc
   }
   const end = addDays(params.to, 1);
   const meters = (await data.meters(building.id)).filter((m) => m.kind === 'heat-cost-allocator' || m.kind === 'heat-meter');
-  const readings = await data.readings(
-    meters.map((m) => m.id),
-    params.from,
-    end,
-  );
-  const byMeter = new Map<string, ReadingRow[]>();
-  for (const r of readings) byMeter.set(r.meterId, [...(byMeter.get(r.meterId) ?? []), r]);
+  // Only what the rule looks at: readings of the window's boundary days and error readings.
+  const ids = meters.map((m) => m.id);
+  const inside = (d: string | null): d is string => d !== null && d > params.from && d < end;
+  const days = [...new Set([params.from, end, ...meters.map((m) => m.installedOn).filter(inside), ...meters.map((m) => m.decommissionedOn).filter(inside)])];
+  const [onDays, errors] = await Promise.all([data.readingsOnDays(ids, days), data.errorReadings(ids, params.from, end)]);
+  const seen = new Set<string>();
+  const unique = [...onDays, ...errors]
+    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.takenAt.getTime() - b.takenAt.getTime()))
+    .filter((r) => {
+      const key = `${r.meterId}|${r.day}|${r.takenAt.getTime()}|${r.value}|${r.errorCode}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  const byMeter = groupBy(unique, (r) => r.meterId);
 
   const warnings: string[] = [];
   const allocatorIds = meters.filter((m) => m.kind === 'heat-cost-allocator').map((m) => m.id);
-  const history = await data.radiatorHistory(allocatorIds);
+  const history = groupBy(await data.radiatorHistory(allocatorIds), (h) => h.meterId);
   const radiatorModels = new Map<string, string>();
   const coefficientOf = (m: MeterRow): string => {
-    const periods = history.filter((h) => h.meterId === m.id);
+    const periods = history.get(m.id) ?? [];
     const inForce = periods.find((h) => (h.from === null || h.from <= params.to) && (h.to === null || h.to > params.to));
     if (!inForce) {
       throw new InputError(
@@ -99,8 +118,9 @@ export async function buildAllocationInput(data: ReportDataSource, params: Alloc
     return inForce.coefficient;
   };
 
+  const metersOf = groupBy(meters, (m) => m.premiseId ?? '');
   const inputPremises = premises.map((p) => {
-    const mine = meters.filter((m) => m.premiseId === p.id);
+    const mine = metersOf.get(p.id) ?? [];
     const meterInput = (m: MeterRow) => {
       const { values, errors } = perDay(byMeter.get(m.id) ?? []);
       return {

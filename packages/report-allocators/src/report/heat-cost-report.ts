@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { baseReportParams, InputError, type ReportContext, type ReportGenerator, type ReportOutput } from '@openamr/core/plugin-api';
-import { allocate } from '../engine/index.js';
+import { allocateValidated, type AllocationInput } from '../engine/index.js';
 import type { AllocationSuccess } from '../engine/index.js';
 import { buildAllocationInput, type AllocatorParams } from './build-allocation-input.js';
 import { METHOD_TEXT, writeAllocationWorkbook } from './allocation-workbook.js';
@@ -40,7 +40,7 @@ export class HeatCostReport implements ReportGenerator<AllocatorParams> {
     }
     const manual = params.manualHeatGcal === null || params.manualHeatGcal === undefined ? null : String(params.manualHeatGcal);
     const { input, context } = await buildAllocationInput(ctx.data, { ...params, manualHeatGcal: manual });
-    const result = allocate(input);
+    const result = allocateValidated(input as unknown as AllocationInput);
     if (!result.ok) {
       throw new InputError({ ru: result.error.message, en: result.error.messageEn }, { code: result.error.code });
     }
