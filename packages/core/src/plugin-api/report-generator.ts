@@ -31,6 +31,7 @@ export interface PremiseRow {
   entrance: number | null;
   area: string;
   accountNumber: string | null;
+  acceptanceDate: string | null;
   kind: 'residential' | 'non-residential';
 }
 

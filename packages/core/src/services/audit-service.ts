@@ -3,6 +3,7 @@ import { inject, injectable } from 'tsyringe';
 import type { Knex } from 'knex';
 import { DB } from '../tokens.js';
 import type { Actor } from './actor.js';
+import { countOf } from './list-sort.js';
 
 export type AuditAction =
   | 'login'
@@ -94,7 +95,7 @@ export class AuditService {
       if (q.from) b.where('at', '>=', q.from);
       if (q.to) b.where('at', '<', this.db.raw(`?::date + 1`, [q.to]));
     });
-    const [{ total }] = await base.clone().count<{ total: number }[]>({ total: '*' });
+    const total = await countOf(base.clone());
     const rows = await base
       .clone()
       .select('id', 'at', 'user_id', 'user_email', 'ip', 'action', 'entity', 'entity_id', 'before', 'after')
@@ -102,7 +103,7 @@ export class AuditService {
       .limit(q.limit)
       .offset(q.offset);
     return {
-      total: Number(total),
+      total,
       items: rows.map((r: Record<string, any>) => ({
         id: r.id,
         at: r.at,

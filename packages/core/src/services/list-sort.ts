@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { InputError } from '../plugin-api/errors.js';
 
 export interface SortSpec {
@@ -29,4 +30,10 @@ export function parseSort(sort: string | undefined, allowed: Record<string, stri
 /** Escapes `%`, `_` and `\` for a LIKE pattern. */
 export function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The number of rows a (filtered) query would return: the `total` of a paged list. */
+export async function countOf(query: Knex.QueryBuilder): Promise<number> {
+  const [row] = await query.clearSelect().clearOrder().count<{ total: number }[]>({ total: '*' });
+  return Number(row?.total ?? 0);
 }

@@ -14,6 +14,22 @@ import type {
 
 const READING_COLUMNS = ['meter_id', 'day', 'taken_at', 'value', 'unit', 'values', 'error_code', 'source'];
 
+export const PREMISE_COLUMNS = ['id', 'building_id', 'number', 'floor', 'entrance', 'area', 'account_number', 'acceptance_date', 'kind'];
+
+export function toPremiseRow(r: Record<string, any>): PremiseRow {
+  return {
+    id: r.id,
+    buildingId: r.building_id,
+    number: r.number,
+    floor: r.floor,
+    entrance: r.entrance,
+    area: r.area,
+    accountNumber: r.account_number,
+    acceptanceDate: r.acceptance_date,
+    kind: r.kind,
+  };
+}
+
 function toReading(r: Record<string, any>): ReadingRow {
   return {
     meterId: r.meter_id,
@@ -41,18 +57,9 @@ export function createReportDataSource(db: Knex): ReportDataSource {
     async premises(buildingId: string): Promise<PremiseRow[]> {
       const rows = await db('premises')
         .where({ building_id: buildingId })
-        .select('id', 'building_id', 'number', 'floor', 'entrance', 'area', 'account_number', 'kind')
+        .select(PREMISE_COLUMNS)
         .orderByRaw(`${naturalNumberKey('number')}, number`);
-      return rows.map((r) => ({
-        id: r.id,
-        buildingId: r.building_id,
-        number: r.number,
-        floor: r.floor,
-        entrance: r.entrance,
-        area: r.area,
-        accountNumber: r.account_number,
-        kind: r.kind,
-      }));
+      return rows.map(toPremiseRow);
     },
     async meters(buildingId: string): Promise<MeterRow[]> {
       const rows = await db('meters as m')

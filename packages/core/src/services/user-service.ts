@@ -9,6 +9,7 @@ import { AuditService } from './audit-service.js';
 import type { Actor } from './actor.js';
 import type { Role } from './roles.js';
 import { SessionService } from './session-service.js';
+import { countOf } from './list-sort.js';
 
 export interface User {
   id: string;
@@ -65,9 +66,9 @@ export class UserService {
     const base = this.db('users').modify((b) => {
       if (opts.q) b.whereILike('email', `%${opts.q}%`).orWhereILike('name', `%${opts.q}%`);
     });
-    const [{ total }] = await base.clone().count<{ total: number }[]>({ total: '*' });
+    const total = await countOf(base.clone());
     const rows = await base.clone().select(COLUMNS).orderBy('email').limit(opts.limit).offset(opts.offset);
-    return { items: rows.map(toUser), total: Number(total) };
+    return { items: rows.map(toUser), total };
   }
 
   async get(id: string, db: Knex | Knex.Transaction = this.db): Promise<User> {

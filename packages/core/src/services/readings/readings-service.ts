@@ -172,7 +172,7 @@ export class ReadingsService {
         if (q.to) b.where('day', '<=', q.to);
       })
       .count<{ total: number }[]>({ total: '*' });
-    return { total: Number(total), items: [] };
+    return { total, items: [] };
   }
 
   private defaultUnit(deviceTypeId: string): string | null {

@@ -6,7 +6,7 @@ import { ConflictError } from '../../plugin-api/errors.js';
 import { Building } from '../../models/building.js';
 import { AuditedStore, type EntityInfo } from '../audited-store.js';
 import type { Actor } from '../actor.js';
-import { likeEscape, parseSort } from '../list-sort.js';
+import { likeEscape, parseSort, countOf } from '../list-sort.js';
 
 export const BUILDING: EntityInfo<Building> = {
   model: Building,
@@ -52,7 +52,7 @@ export class BuildingService {
         b.where((w) => w.whereILike('b.name', like).orWhereILike('b.address', like));
       }
     };
-    const [{ total }] = await db('buildings as b').modify(filter).count<{ total: number }[]>({ total: '*' });
+    const total = await countOf(db('buildings as b').modify(filter));
     const rows = await db('buildings as b')
       .modify(filter)
       .select(
@@ -77,7 +77,7 @@ export class BuildingService {
       .limit(q.limit)
       .offset(q.offset);
     return {
-      total: Number(total),
+      total,
       items: rows.map((r: Record<string, any>) => ({
         id: r.id,
         name: r.name,

@@ -9,7 +9,7 @@ import { MeterRadiator } from '../../models/meter-radiator.js';
 import { Radiator } from '../../models/radiator.js';
 import { AuditedStore, type EntityInfo } from '../audited-store.js';
 import type { Actor } from '../actor.js';
-import { likeEscape, parseSort } from '../list-sort.js';
+import { likeEscape, parseSort, countOf } from '../list-sort.js';
 import { meterViewQuery, toMeterView, type MeterView } from '../meter-view.js';
 import { SettingsService } from '../settings-service.js';
 import { PREMISE } from './premise-service.js';
@@ -76,7 +76,7 @@ export class MeterService {
       if (q.buildingId) b.whereIn('m.premise_id', this.db('premises').select('id').where('building_id', q.buildingId));
       if (q.q) b.whereILike('m.serial', `${likeEscape(q.q.trim())}%`);
     };
-    const [{ total }] = await this.db('meters as m').modify(filter).count<{ total: number }[]>({ total: '*' });
+    const total = await countOf(this.db('meters as m').modify(filter));
     const rows = await meterViewQuery(this.db, staleDays, { withErrorDate: Boolean(q.premiseId) })
       .modify(filter)
       .modify((b) => {
@@ -85,7 +85,7 @@ export class MeterService {
       })
       .limit(q.limit)
       .offset(q.offset);
-    return { total: Number(total), items: rows.map((r: Record<string, any>) => toMeterView(r, this.registries, lang)) };
+    return { total, items: rows.map((r: Record<string, any>) => toMeterView(r, this.registries, lang)) };
   }
 
   async view(id: string, lang: 'ru' | 'en'): Promise<MeterView> {

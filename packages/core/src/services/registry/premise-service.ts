@@ -6,11 +6,12 @@ import { ConflictError, NotFoundError } from '../../plugin-api/errors.js';
 import { Premise } from '../../models/premise.js';
 import { AuditedStore, type EntityInfo } from '../audited-store.js';
 import type { Actor } from '../actor.js';
-import { likeEscape, parseSort } from '../list-sort.js';
+import { likeEscape, parseSort, countOf } from '../list-sort.js';
 import { LAST_READING_LATERAL, stateSql, type MeterState } from '../meter-view.js';
 import { SettingsService } from '../settings-service.js';
 import { BUILDING } from './building-service.js';
 import { naturalNumberKey } from '../natural-order.js';
+import { PREMISE_COLUMNS, toPremiseRow } from '../report-data-source.js';
 
 export const PREMISE: EntityInfo<Premise> = {
   model: Premise,
@@ -90,7 +91,7 @@ export class PremiseService {
         );
       }
     };
-    const [{ total }] = await db('premises as p').modify(filter).count<{ total: number }[]>({ total: '*' });
+    const total = await countOf(db('premises as p').modify(filter));
     const rows = await db('premises as p')
       .modify(filter)
       .joinRaw(
@@ -103,15 +104,7 @@ export class PremiseService {
         [stateSql(db, staleDays)],
       )
       .select(
-        'p.id',
-        'p.building_id',
-        'p.number',
-        'p.floor',
-        'p.entrance',
-        'p.area',
-        'p.account_number',
-        'p.acceptance_date',
-        'p.kind',
+        ...PREMISE_COLUMNS.map((c) => `p.${c}`),
         db.raw(`coalesce(mm.meters, '[]'::json) as meters`),
         db.raw('coalesce(mm.n, 0) as meters_count'),
       )
@@ -122,17 +115,9 @@ export class PremiseService {
       .limit(q.limit)
       .offset(q.offset);
     return {
-      total: Number(total),
+      total,
       items: rows.map((r: Record<string, any>) => ({
-        id: r.id,
-        buildingId: r.building_id,
-        number: r.number,
-        floor: r.floor,
-        entrance: r.entrance,
-        area: r.area,
-        accountNumber: r.account_number,
-        acceptanceDate: r.acceptance_date,
-        kind: r.kind,
+        ...toPremiseRow(r),
         meters: r.meters,
         metersCount: r.meters_count,
       })),

@@ -9,6 +9,7 @@ import { AuditService } from '../audit-service.js';
 import type { Actor } from '../actor.js';
 import { createReportDataSource } from '../report-data-source.js';
 import { createServiceLookup } from '../service-lookup.js';
+import { countOf } from '../list-sort.js';
 
 export interface ReportRun {
   id: string;
@@ -121,7 +122,7 @@ export class ReportService {
       if (q.generatorId) b.where('r.generator_id', q.generatorId);
       if (q.buildingId) b.where('r.building_id', q.buildingId);
     };
-    const [{ total }] = await this.db('report_runs as r').modify(filter).count<{ total: number }[]>({ total: '*' });
+    const total = await countOf(this.db('report_runs as r').modify(filter));
     const rows = await this.db('report_runs as r')
       .leftJoin('users as u', 'u.id', 'r.created_by')
       .modify(filter)
@@ -129,7 +130,7 @@ export class ReportService {
       .orderBy('r.created_at', 'desc')
       .limit(q.limit)
       .offset(q.offset);
-    return { total: Number(total), items: rows.map(toRun) };
+    return { total, items: rows.map(toRun) };
   }
 
   async get(id: string): Promise<ReportRun> {
