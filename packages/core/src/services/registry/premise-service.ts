@@ -12,6 +12,7 @@ import { SettingsService } from '../settings-service.js';
 import { BUILDING } from './building-service.js';
 import { naturalNumberKey } from '../natural-order.js';
 import { PREMISE_COLUMNS, toPremiseRow } from '../report-data-source.js';
+import type { PremiseRow } from '../../plugin-api/report-generator.js';
 
 export const PREMISE: EntityInfo<Premise> = {
   model: Premise,
@@ -19,16 +20,8 @@ export const PREMISE: EntityInfo<Premise> = {
   notFound: { ru: 'Помещение не найдено', en: 'Premise not found' },
 };
 
-export interface PremiseListItem {
-  id: string;
-  buildingId: string | null;
-  number: string;
-  floor: number | null;
-  entrance: number | null;
-  area: string;
-  accountNumber: string | null;
-  acceptanceDate: string | null;
-  kind: 'residential' | 'non-residential';
+/** A premise row of the premises tab: the premise, its meters with their states, and the count of active ones. */
+export interface PremiseListItem extends PremiseRow {
   meters: Array<{ id: string; serial: string; deviceTypeId: string; state: MeterState }>;
   metersCount: number;
 }
