@@ -68,18 +68,29 @@ function perDay(readings: ReadingRow[]): { values: Array<{ date: string; value: 
  * readings, norms. Decimals stay strings from the database to the engine.
  */
 export async function buildAllocationInput(data: ReportDataSource, params: AllocatorParams): Promise<{ input: Record<string, unknown>; context: AllocationContext }> {
-  const building = await data.building(params.buildingId);
-  const premises = await data.premises(building.id);
+  // Independent queries run together (a pooled PostgreSQL answers them in parallel).
+  const [building, premises, allMeters, heat, normRows] = await Promise.all([
+    data.building(params.buildingId),
+    data.premises(params.buildingId),
+    data.meters(params.buildingId),
+    data.heatReadings(params.buildingId, params.from, addDays(params.to, 1)),
+    data.norms(params.buildingId),
+  ]);
   if (!premises.length) {
     throw new InputError({ ru: `В объекте «${building.name}» нет помещений`, en: `Building "${building.name}" has no premises` }, { field: 'buildingId' });
   }
   const end = addDays(params.to, 1);
-  const meters = (await data.meters(building.id)).filter((m) => m.kind === 'heat-cost-allocator' || m.kind === 'heat-meter');
+  const meters = allMeters.filter((m) => m.kind === 'heat-cost-allocator' || m.kind === 'heat-meter');
   // Only what the rule looks at: readings of the window's boundary days and error readings.
   const ids = meters.map((m) => m.id);
   const inside = (d: string | null): d is string => d !== null && d > params.from && d < end;
   const days = [...new Set([params.from, end, ...meters.map((m) => m.installedOn).filter(inside), ...meters.map((m) => m.decommissionedOn).filter(inside)])];
-  const [onDays, errors] = await Promise.all([data.readingsOnDays(ids, days), data.errorReadings(ids, params.from, end)]);
+  const allocatorIds = meters.filter((m) => m.kind === 'heat-cost-allocator').map((m) => m.id);
+  const [onDays, errors, historyRows] = await Promise.all([
+    data.readingsOnDays(ids, days),
+    data.errorReadings(ids, params.from, end),
+    data.radiatorHistory(allocatorIds),
+  ]);
   const seen = new Set<string>();
   const unique = [...onDays, ...errors]
     .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.takenAt.getTime() - b.takenAt.getTime()))
@@ -92,8 +103,7 @@ export async function buildAllocationInput(data: ReportDataSource, params: Alloc
   const byMeter = groupBy(unique, (r) => r.meterId);
 
   const warnings: string[] = [];
-  const allocatorIds = meters.filter((m) => m.kind === 'heat-cost-allocator').map((m) => m.id);
-  const history = groupBy(await data.radiatorHistory(allocatorIds), (h) => h.meterId);
+  const history = groupBy(historyRows, (h) => h.meterId);
   const radiatorModels = new Map<string, string>();
   const coefficientOf = (m: MeterRow): string => {
     const periods = history.get(m.id) ?? [];
@@ -141,7 +151,7 @@ export async function buildAllocationInput(data: ReportDataSource, params: Alloc
     return { id: p.number, kind: p.kind, area: p.area, allocators, ...(heatMeters.length ? { heatMeters } : {}) };
   });
 
-  const heat = await data.heatReadings(building.id, params.from, end);
+
   const units = new Set(heat.map((h) => h.unit));
   const buildingMeter =
     units.size <= 1
@@ -150,7 +160,7 @@ export async function buildAllocationInput(data: ReportDataSource, params: Alloc
           unit: 'Gcal',
           readings: heat.map((h) => ({ date: h.day, value: new Decimal(h.value).div(GCAL_PER[h.unit] ?? 1).toString() })),
         };
-  const norms = (await data.norms(building.id)).map((n) => ({ kind: n.kind, from: n.effectiveFrom, value: n.value }));
+  const norms = normRows.map((n) => ({ kind: n.kind, from: n.effectiveFrom, value: n.value }));
 
   return {
     input: {
