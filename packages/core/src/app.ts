@@ -11,6 +11,7 @@ import { createLogger } from './logger.js';
 import { coreServices, type Logger, type ServiceLookup } from './plugin-api/service-refs.js';
 import { createServiceLookup } from './services/service-lookup.js';
 import { ReportService } from './services/reports/report-service.js';
+import { ImportService } from './services/intake/import-service.js';
 import { CLOCK, CONFIG, DATABASE, DB, LOGGER, REGISTRIES } from './tokens.js';
 import { AuditService } from './services/audit-service.js';
 import { AuthService } from './services/auth-service.js';
@@ -84,6 +85,7 @@ export function createContainer(config: AppConfig, database: Database, registrie
     MeterService,
     PreferenceService,
     PremiseService,
+    ImportService,
     RadiatorService,
     ReadingsService,
     ReportService,

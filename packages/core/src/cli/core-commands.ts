@@ -1,4 +1,7 @@
 import Joi from 'joi';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve as resolvePath } from 'node:path';
+import { ImportService } from '../services/intake/import-service.js';
 import type { CliCommand, CommandContext } from '../plugin-api/command.js';
 import { InputError } from '../plugin-api/errors.js';
 import type { AppConfig } from '../config/config.js';
@@ -102,6 +105,42 @@ export function coreCommands(rt: CoreRuntime): CliCommand[] {
           const result = await loadDemo(db.knex, c.resolve(AuditService));
           ctx.stdout.write(JSON.stringify(result, null, 2) + '\n');
           return 0;
+        });
+      },
+    },
+    {
+      name: 'import',
+      describe: 'Import a readings file (CSV or .xlsx, or a concentrator export with --driver); prints the summary',
+      positionals: [{ name: 'FILE', required: true, describe: 'The file; see docs/formats.md' }],
+      options: {
+        building: { type: 'string', describe: 'Only meters of this building (its id) are accepted' },
+        driver: { type: 'string', describe: "Parse with this reader driver's importFile (e.g. ftp.sonocollect)" },
+        'dry-run': { type: 'boolean', describe: 'Check only: what would be stored, what is already there, errors' },
+        'skip-bad': { type: 'boolean', describe: 'Store the valid rows and skip the listed bad ones' },
+      },
+      async run(args, ctx) {
+        const file = resolvePath(ctx.cwd, args.positionals[0]!);
+        let content: Buffer;
+        try {
+          content = await readFile(file);
+        } catch (err) {
+          throw new InputError({ ru: `Не удалось прочитать ${file}: ${(err as Error).message}`, en: `Cannot read ${file}: ${(err as Error).message}` }, { file });
+        }
+        const tty = (ctx.stderr as NodeJS.WriteStream).isTTY;
+        if (tty) ctx.stderr.write(`Чтение ${basename(file)} (${(content.length / 1024 / 1024).toFixed(1)} МБ)…\n`);
+        return withDatabase(rt, async (db) => {
+          await migrateLatest(db.knex, rt.registries().pluginMigrations());
+          await syncDeviceTypes(db, rt.registries());
+          const c = createContainer(rt.config(), db, rt.registries(), ctx.logger);
+          const summary = await c.resolve(ImportService).importNow(
+            { ...SYSTEM_ACTOR, email: 'cli' },
+            { fileName: basename(file), content, buildingId: (args.options.building as string) ?? null, driverId: (args.options.driver as string) ?? null },
+            { dryRun: Boolean(args.options['dry-run']), skipBad: Boolean(args.options['skip-bad']) },
+          );
+          ctx.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+          for (const e of summary.errors) ctx.stderr.write(`${e.file ?? basename(file)}:${e.line ?? '-'}:${e.column ?? '-'}: ${e.message}\n`);
+          if (tty) ctx.stderr.write(`${summary.message}\n`);
+          return summary.errors.length && !args.options['skip-bad'] ? 1 : 0;
         });
       },
     },

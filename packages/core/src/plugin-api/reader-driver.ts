@@ -22,6 +22,9 @@ export interface RawReading {
   sourceKey: string;
   /** Raw bytes or text as received, kept for re-decoding (hex for binary telegrams). */
   raw?: string;
+  /** Where in a file the reading came from, so a problem with it names the line. */
+  file?: string;
+  line?: number;
 }
 
 /** A silent, garbled or unknown meter: data about the poll, never an exception. */

@@ -22,6 +22,7 @@ import { premiseRoutes } from './routes/premise-routes.js';
 import { meterRoutes } from './routes/meter-routes.js';
 import { referenceRoutes } from './routes/reference-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
+import { importRoutes } from './routes/import-routes.js';
 
 export interface ServerDeps {
   config: AppConfig;
@@ -108,6 +109,7 @@ export async function createServer(deps: ServerDeps, extraRoutes: Array<Hapi.Plu
     { plugin: meterRoutes, options: { container } },
     { plugin: referenceRoutes, options: { container } },
     { plugin: reportRoutes, options: { container } },
+    { plugin: importRoutes, options: { container } },
     ...extraRoutes.map((plugin) => ({ plugin, options: { container, registries, db } })),
     { plugin: staticRoutes, options: { registries } },
   ]);

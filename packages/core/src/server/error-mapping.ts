@@ -82,6 +82,12 @@ export function installErrorMapping(server: Server, logger: Logger): void {
         const v = validationMessage(boom, lang);
         return h.response(body(400, v.message, v.field ? { field: v.field } : {})).code(400);
       }
+      if (status === 413) {
+        const limit = Number(/(\d+)\s*$/.exec(boom.message)?.[1] ?? 0);
+        const mb = limit ? Math.round(limit / 1024 / 1024) : 0;
+        const message = lang === 'en' ? `The file is larger than the allowed ${mb} MB (setting uploadLimitMb)` : `Файл больше допустимых ${mb} МБ (настройка uploadLimitMb)`;
+        return h.response(body(413, message)).code(413);
+      }
       const text = TEXTS[status]?.[lang] ?? boom.output.payload.message;
       const message = status === 404 || status >= 500 ? text : boom.message && status !== 401 && status !== 403 ? `${text}: ${boom.message}` : text;
       const answer = h.response(body(status, message)).code(status);

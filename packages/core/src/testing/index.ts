@@ -4,3 +4,4 @@ export { createTestDatabase } from './test-database.js';
 export { createDriverContext, createReportContext, createMemoryLogger } from './contexts.js';
 export { describeDeviceType, describeReaderDriver, describeReportGenerator, normalizeBatch } from './conformance.js';
 export { createReportDataSource } from '../services/report-data-source.js';
+export { multipart } from './multipart.js';

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
+import { multipart } from '../../src/testing/multipart.js';
 
 /** Mutating routes that change no shared data, and why. */
 const NOT_AUDITED: Record<string, string> = {
   'PUT /api/preferences/{key}': "a user's own screen layout, not registry data",
+  'POST /api/imports': 'a dry run changes no data (the upload is kept for the commit, which is journalled)',
 };
 
 /**
@@ -79,6 +81,10 @@ describe('audit completeness', () => {
     await a('DELETE', `/api/buildings/${gone.id}`);
     const r3 = await a('POST', '/api/radiators', { model: 'Аудит-3', coefficient: 3 });
     await a('DELETE', `/api/radiators/${r3.id}`);
+    const m2 = multipart({ buildingId: b.id }, { name: 'r.csv', content: Buffer.from('serial;date;value\nAUD-2;2024-02-10;5\n') });
+    const dry = await app.inject({ method: 'POST', url: '/api/imports', cookie: admin, payload: m2.payload, headers: m2.headers });
+    expect(dry.statusCode, dry.payload).to.equal(201);
+    await a('POST', `/api/imports/${dry.json().id}/commit`, {});
     const run = await a('POST', '/api/reports/example.meter-list', { buildingId: b.id, from: '2024-01-01', to: '2024-01-31' });
     await a('DELETE', `/api/report-runs/${run.id}`);
     await a('POST', '/api/auth/logout');
@@ -94,6 +100,6 @@ describe('audit completeness', () => {
     }
     expect(missing).to.deep.equal([]);
     const actions = new Set(await app.database.knex('audit_log').pluck('action'));
-    expect([...actions].sort()).to.deep.equal(['attach', 'create', 'delete', 'detach', 'login', 'logout', 'report', 'update']);
+    expect([...actions].sort()).to.deep.equal(['attach', 'create', 'delete', 'detach', 'import', 'login', 'logout', 'report', 'update']);
   });
 });

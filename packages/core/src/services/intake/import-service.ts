@@ -1,0 +1,195 @@
+import 'reflect-metadata';
+import { inject, injectable } from 'tsyringe';
+import type { Knex } from 'knex';
+import { DB, LOGGER, REGISTRIES } from '../../tokens.js';
+import { ConflictError, InputError, NotFoundError } from '../../plugin-api/errors.js';
+import { coreServices, type Logger } from '../../plugin-api/service-refs.js';
+import type { ReadBatch, ReadProblem } from '../../plugin-api/reader-driver.js';
+import type { Registries } from '../../loader/registries.js';
+import { AuditService } from '../audit-service.js';
+import type { Actor } from '../actor.js';
+import { createServiceLookup } from '../service-lookup.js';
+import { ensureReadingPartitions } from '../readings/reading-partitions.js';
+import { candidateDays, describeStore, storeReadings, type StoreResult } from '../readings/store-readings.js';
+import { parseReadingsCsv } from './readings-csv.js';
+import { parseReadingsXlsx } from './readings-xlsx.js';
+import { countOf } from '../list-sort.js';
+
+export interface UploadedReadings {
+  fileName: string;
+  content: Buffer;
+  buildingId?: string | null;
+  /** Parse with this reader driver's `importFile` (a concentrator's own export). */
+  driverId?: string | null;
+}
+
+export interface ImportSummary {
+  id: string | null;
+  fileName: string;
+  format: string;
+  status: 'dry-run' | 'committed' | 'refused';
+  /** Readings read from the file (valid rows). */
+  readings: number;
+  /** New readings (stored, or that would be stored by a dry run). */
+  new: number;
+  /** Readings already there: nothing stored for them. */
+  existing: number;
+  /** Rows refused, with file, line, column and reason. */
+  errors: ReadProblem[];
+  /** «N новых, M уже были». */
+  message: string;
+}
+
+const DRY_RUN = Symbol('dry-run');
+const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
+
+/**
+ * Readings import (F18, B5): a file is parsed (format from its content), dry-run (what would
+ * be stored, what is already there, errors with line and column), then committed by id in one
+ * transaction — all or nothing unless the operator asks to skip the bad rows. Re-importing
+ * the same file stores nothing new.
+ */
+@injectable()
+export class ImportService {
+  constructor(
+    @inject(DB) private readonly db: Knex,
+    @inject(REGISTRIES) private readonly registries: Registries,
+    @inject(AuditService) private readonly audit: AuditService,
+    @inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async parse(upload: UploadedReadings): Promise<{ format: string; batches: ReadBatch[] }> {
+    const { fileName: file, content } = upload;
+    if (upload.driverId) {
+      const driver = this.registries.readerDrivers.get(upload.driverId);
+      if (!driver) throw new InputError({ ru: `Нет драйвера «${upload.driverId}»`, en: `No reader driver "${upload.driverId}"` }, { field: 'driverId' });
+      if (!driver.importFile) {
+        throw new InputError({ ru: `Драйвер «${driver.id}» не читает файлы`, en: `Driver "${driver.id}" does not read files` }, { field: 'driverId' });
+      }
+      const logger = this.logger.child({ driver: driver.id });
+      const batches = await driver.importFile({ name: file, content }, {
+        signal: AbortSignal.timeout(10 * 60_000),
+        logger,
+        services: createServiceLookup([
+          [coreServices.logger, logger],
+          [coreServices.clock, { now: () => new Date() }],
+        ]),
+        knownMeters: async () => [],
+      });
+      return { format: driver.id, batches };
+    }
+    if (content.length === 0) throw new InputError({ ru: `${file}: файл пуст`, en: `${file}: the file is empty` }, { file, line: 1 });
+    if (content.subarray(0, 4).equals(OLE_MAGIC)) {
+      throw new InputError({ ru: `${file}: формат .xls не поддерживается — сохраните книгу как .xlsx или CSV`, en: `${file}: the .xls format is not supported — save the workbook as .xlsx or CSV` }, { file });
+    }
+    if (content.subarray(0, 4).equals(XLSX_MAGIC)) return { format: 'xlsx', batches: [await parseReadingsXlsx(file, content)] };
+    return { format: 'csv', batches: [parseReadingsCsv(file, content)] };
+  }
+
+  /**
+   * Stores the batches in one transaction (or only counts, for a dry run). With problems and
+   * without `skipBad` nothing is stored.
+   */
+  async store(actor: Actor, batches: ReadBatch[], opts: { buildingId?: string | null; importId?: string | null; dryRun: boolean; skipBad: boolean }): Promise<StoreResult & { committed: boolean }> {
+    await ensureReadingPartitions(this.db, candidateDays(batches));
+    let result: StoreResult | undefined;
+    let committed = false;
+    try {
+      await this.db.transaction(async (trx) => {
+        result = await storeReadings(trx, this.registries, batches, {
+          source: 'file',
+          importId: opts.importId ?? null,
+          createdBy: actor.userId,
+          buildingId: opts.buildingId ?? null,
+        });
+        if (opts.dryRun || (result.problems.length && !opts.skipBad)) throw DRY_RUN;
+        committed = true;
+      });
+    } catch (err) {
+      if (err !== DRY_RUN) throw err;
+    }
+    return { ...result!, committed };
+  }
+
+  private summary(id: string | null, fileName: string, format: string, r: StoreResult, status: ImportSummary['status']): ImportSummary {
+    return { id, fileName, format, status, readings: r.readings, new: r.stored, existing: r.duplicates, errors: r.problems, message: describeStore(r) };
+  }
+
+  /** Parses and dry-runs an upload, and keeps it for the commit. */
+  async dryRun(actor: Actor, upload: UploadedReadings): Promise<ImportSummary> {
+    const { format, batches } = await this.parse(upload);
+    const r = await this.store(actor, batches, { buildingId: upload.buildingId, dryRun: true, skipBad: false });
+    const [row] = await this.db('imports')
+      .insert({
+        kind: 'readings',
+        building_id: upload.buildingId ?? null,
+        file_name: upload.fileName,
+        format,
+        content: upload.content,
+        status: 'dry-run',
+        summary: JSON.stringify({ driverId: upload.driverId ?? null, readings: r.readings, new: r.stored, existing: r.duplicates, errors: r.problems.length }),
+        created_by: actor.userId,
+      })
+      .returning('id');
+    return this.summary(row.id, upload.fileName, format, r, 'dry-run');
+  }
+
+  /** Stores a dry-run import: all or nothing, unless `skipBad` stores the valid rows. */
+  async commit(actor: Actor, id: string, skipBad: boolean): Promise<ImportSummary> {
+    const row = await this.db('imports').where({ id, kind: 'readings' }).first();
+    if (!row) throw new NotFoundError({ ru: 'Импорт не найден', en: 'Import not found' }, { id });
+    if (row.status === 'committed') {
+      throw new ConflictError({ ru: `Импорт «${row.file_name}» уже загружен`, en: `Import "${row.file_name}" is already committed` });
+    }
+    const { format, batches } = await this.parse({ fileName: row.file_name, content: row.content, buildingId: row.building_id, driverId: row.summary?.driverId });
+    const r = await this.store(actor, batches, { buildingId: row.building_id, importId: id, dryRun: false, skipBad });
+    if (!r.committed) return this.summary(id, row.file_name, format, r, 'refused');
+    await this.db.transaction(async (trx) => {
+      await trx('imports')
+        .where({ id })
+        .update({ status: 'committed', committed_at: trx.fn.now(), content: null, summary: JSON.stringify({ ...row.summary, new: r.stored, existing: r.duplicates, errors: r.problems.length, skipBad }) });
+      await this.audit.record(trx, actor, { action: 'import', entity: 'import', entityId: id, after: { fileName: row.file_name, buildingId: row.building_id, new: r.stored, existing: r.duplicates, skipped: r.problems.length } });
+    });
+    return this.summary(id, row.file_name, format, r, 'committed');
+  }
+
+  /** One step: parse and store (the CLI). */
+  async importNow(actor: Actor, upload: UploadedReadings, opts: { dryRun: boolean; skipBad: boolean }): Promise<ImportSummary> {
+    const { format, batches } = await this.parse(upload);
+    const r = await this.store(actor, batches, { buildingId: upload.buildingId, dryRun: opts.dryRun, skipBad: opts.skipBad });
+    if (r.committed) {
+      await this.audit.record(this.db, actor, { action: 'import', entity: 'import', entityId: null, after: { fileName: upload.fileName, buildingId: upload.buildingId ?? null, new: r.stored, existing: r.duplicates, skipped: r.problems.length } });
+    }
+    return this.summary(null, upload.fileName, format, r, opts.dryRun ? 'dry-run' : r.committed ? 'committed' : 'refused');
+  }
+
+  async list(q: { limit: number; offset: number; buildingId?: string }) {
+    const base = this.db('imports as i')
+      .leftJoin('users as u', 'u.id', 'i.created_by')
+      .where('i.kind', 'readings')
+      .modify((b) => {
+        if (q.buildingId) b.where('i.building_id', q.buildingId);
+      });
+    const total = await countOf(base.clone());
+    const rows = await base
+      .select('i.id', 'i.file_name', 'i.format', 'i.status', 'i.summary', 'i.building_id', 'i.created_at', 'i.committed_at', 'u.email as created_by')
+      .orderBy('i.created_at', 'desc')
+      .limit(q.limit)
+      .offset(q.offset);
+    return {
+      total,
+      items: rows.map((r: Record<string, any>) => ({
+        id: r.id,
+        fileName: r.file_name,
+        format: r.format,
+        status: r.status,
+        buildingId: r.building_id,
+        summary: r.summary,
+        createdBy: r.created_by,
+        createdAt: r.created_at,
+        committedAt: r.committed_at,
+      })),
+    };
+  }
+}
