@@ -132,7 +132,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const registries = options.registries ?? (await loadPlugins({ plugins: config.plugins, baseDir: config.baseDir }));
-  const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+  const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema }));
   try {
     const applied = await migrateLatest(database.knex, registries.pluginMigrations());
     if (applied.length) logger.info({ applied }, 'migrations applied');

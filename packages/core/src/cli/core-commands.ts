@@ -23,7 +23,7 @@ export interface CoreRuntime {
 
 async function withDatabase<T>(rt: CoreRuntime, fn: (db: Database) => Promise<T>): Promise<T> {
   const config = rt.config();
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
   try {
     return await fn(db);
   } finally {

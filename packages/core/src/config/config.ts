@@ -15,6 +15,8 @@ export interface AppConfig {
   /** The URL users reach the server at; `https://…` turns on Secure cookies. */
   publicUrl?: string;
   databaseUrl?: string;
+  /** PostgreSQL schema for OpenAMR's tables (default: the server's search_path, i.e. public). */
+  databaseSchema?: string;
   dataDir: string;
   adminEmail: string;
   adminPassword?: string;
@@ -49,6 +51,7 @@ const envSchema = Joi.object({
   HOST: Joi.string().default('0.0.0.0'),
   OPENAMR_PUBLIC_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  DATABASE_SCHEMA: Joi.string().pattern(/^[a-z_][a-z0-9_]{0,62}$/),
   OPENAMR_DATA_DIR: Joi.string().default('./data'),
   OPENAMR_ADMIN_EMAIL: Joi.string().email({ tlds: false }).default('admin@openamr.local'),
   OPENAMR_ADMIN_PASSWORD: Joi.string().min(8),
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: e.HOST,
     publicUrl: e.OPENAMR_PUBLIC_URL,
     databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
     dataDir: resolve(cwd, e.OPENAMR_DATA_DIR),
     adminEmail: e.OPENAMR_ADMIN_EMAIL,
     adminPassword: e.OPENAMR_ADMIN_PASSWORD,

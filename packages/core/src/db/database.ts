@@ -52,7 +52,8 @@ async function openPostgres(url: string, schema?: string, poolMax = 10): Promise
     acquireConnectionTimeout: 30_000,
   });
   try {
-    await knex.raw('select 1');
+    if (schema) await knex.raw('create schema if not exists ??', [schema]);
+    else await knex.raw('select 1');
   } catch (err) {
     await knex.destroy();
     throw new ConfigError(

@@ -1,6 +1,6 @@
 /** Test helpers for OpenAMR and its plugins (`@openamr/core/testing`). */
 export { createTestApp, TEST_ADMIN, type TestApp, type TestAppOptions, type TestResponse } from './test-app.js';
-export { createTestDatabase } from './test-database.js';
+export { createTestDatabase, type TestDatabase } from './test-database.js';
 export { createDriverContext, createReportContext, createMemoryLogger } from './contexts.js';
 export { describeDeviceType, describeReaderDriver, describeReportGenerator, normalizeBatch } from './conformance.js';
 export { createReportDataSource } from '../services/report-data-source.js';

@@ -7,7 +7,13 @@ import type { Database } from '../db/database.js';
  * is set (CI), else on one embedded PGlite shared by the test process (started once: its
  * cold start costs seconds). `close()` drops the schema.
  */
-export async function createTestDatabase(): Promise<Database> {
+export interface TestDatabase extends Database {
+  /** A connection URL for other processes (the CLI) and the schema to use with it. */
+  url: string;
+  schema: string;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const url = process.env.TEST_DATABASE_URL;
   let connection: string | { host: string; port: number; user: string; database: string };
@@ -32,6 +38,8 @@ export async function createTestDatabase(): Promise<Database> {
   return {
     kind,
     knex,
+    url: typeof connection === 'string' ? connection : `postgres://${connection.user}@${connection.host}:${connection.port}/${connection.database}`,
+    schema,
     describe: `${kind} schema ${schema}`,
     async close() {
       try {

@@ -139,26 +139,42 @@ export async function storeReadings(trx: Knex.Transaction, registries: Registrie
     });
   }
 
-  // A value lower than the reading before it (stored, or earlier in these batches) is refused.
+  // A value lower than the reading before it (stored, or earlier in these batches) is refused;
+  // a reading of the same meter at the same instant from another source is "already there".
   const previous = new Map<number, { day: string; value: string } | undefined>();
+  const same = new Map<number, string | null>();
   for (let i = 0; i < accepted.length; i += CHUNK) {
-    const chunk = accepted.slice(i, i + CHUNK).map((a, j) => ({ i: i + j, meter_id: a.meterId, day: a.day }));
+    const chunk = accepted.slice(i, i + CHUNK).map((a, j) => ({ i: i + j, meter_id: a.meterId, day: a.day, taken_at: a.takenAt.toISOString() }));
     const rows = await trx.raw(
-      `select x.i, prev.day, prev.value from jsonb_to_recordset(?::jsonb) as x(i int, meter_id uuid, day date)
+      `select x.i, prev.day, prev.value, twin.value as twin_value, twin.day is not null as has_twin
+       from jsonb_to_recordset(?::jsonb) as x(i int, meter_id uuid, day date, taken_at timestamptz)
        left join lateral (select r.day, r.value from readings r where r.meter_id = x.meter_id and r.day < x.day and r.value is not null
-                          order by r.day desc, r.taken_at desc limit 1) prev on true`,
+                          order by r.day desc, r.taken_at desc limit 1) prev on true
+       left join lateral (select r.day, r.value from readings r where r.meter_id = x.meter_id and r.day = x.day and r.taken_at = x.taken_at
+                          limit 1) twin on true`,
       [JSON.stringify(chunk)],
     );
-    for (const row of rows.rows) previous.set(row.i, row.day ? { day: row.day, value: row.value } : undefined);
+    for (const row of rows.rows) {
+      previous.set(row.i, row.day ? { day: row.day, value: row.value } : undefined);
+      if (row.has_twin) same.set(row.i, row.twin_value);
+    }
   }
   const order = accepted.map((a, i) => ({ a, i })).sort((x, y) => (x.a.meterId < y.a.meterId ? -1 : x.a.meterId > y.a.meterId ? 1 : x.a.takenAt.getTime() - y.a.takenAt.getTime()));
   const keep = new Set<number>();
   let lastMeter = '';
   let lastInBatch: { day: string; value: string } | undefined;
+  let twins = 0;
   for (const { a, i } of order) {
     if (a.meterId !== lastMeter) {
       lastMeter = a.meterId;
       lastInBatch = undefined;
+    }
+    if (same.has(i)) {
+      const stored = same.get(i);
+      const equal = stored === null ? a.value === null : a.value !== null && new Decimal(stored!).eq(a.value);
+      if (equal) twins++;
+      else problems.push(problem(a.reading, 'conflicting-value', `За ${a.day} уже сохранено показание ${stored ?? '(без значения)'}, в файле ${a.value ?? '(без значения)'}`));
+      continue;
     }
     const stored = previous.get(i);
     const before = lastInBatch && lastInBatch.day < a.day && (!stored || stored.day <= lastInBatch.day) ? lastInBatch : stored;
@@ -192,7 +208,7 @@ export async function storeReadings(trx: Knex.Transaction, registries: Registrie
     );
     result.stored += inserted.rowCount ?? inserted.rows.length;
   }
-  result.duplicates = toInsert.length - result.stored;
+  result.duplicates = toInsert.length - result.stored + twins;
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return result;
 }

@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { createTestDatabase, type TestDatabase } from '../../src/testing/test-database.js';
+
+/** `openamr import` as a user runs it, on its own schema of the test database. */
+describe('cli import', () => {
+  let db: TestDatabase;
+  let dir: string;
+  before(async () => {
+    db = await createTestDatabase();
+    dir = mkdtempSync(join(tmpdir(), 'amr-import-'));
+    writeFileSync(join(dir, 'openamr.config.json'), JSON.stringify({ plugins: [] }));
+  });
+  after(() => db?.close());
+
+  async function cli(args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, {
+      stdout: { write: (s: string) => out.push(s) } as never,
+      stderr: { write: (s: string) => err.push(s) } as never,
+      env: { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, LOG_LEVEL: 'silent' },
+      cwd: dir,
+    });
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  }
+  const readings = async () => Number((await db.knex('readings').count({ n: '*' }))[0]!.n);
+
+  it('loads the demo, imports a file, imports it again (nothing new), and refuses an impossible date naming the line', async () => {
+    const demo = await cli(['demo']);
+    expect(demo.code, demo.stderr).to.equal(0);
+    const base = await readings();
+    writeFileSync(join(dir, 'march.csv'), 'serial;date;value\nA1-1;2024-03-01;1880\nA1-2;01.03.2024;1215\nA6-9;01.03.2024;1\n');
+    const first = await cli(['import', 'march.csv', '--skip-bad']);
+    expect(first.code, first.stderr).to.equal(0);
+    expect(JSON.parse(first.stdout)).to.include({ new: 0, existing: 2 });
+    expect(JSON.parse(first.stdout).errors[0]).to.include({ line: 4, code: 'unknown-meter' });
+    writeFileSync(join(dir, 'april.csv'), 'serial;date;value\nA1-1;2024-04-01;2010\nA1-2;01.04.2024;1300\n');
+    const april = await cli(['import', 'april.csv']);
+    expect(april.code, april.stderr).to.equal(0);
+    expect(JSON.parse(april.stdout)).to.include({ new: 2, existing: 0, message: '2 новых, 0 уже были' });
+    const again = await cli(['import', 'april.csv']);
+    expect(JSON.parse(again.stdout)).to.include({ new: 0, existing: 2 });
+    expect(await readings()).to.equal(base + 2);
+
+    writeFileSync(join(dir, 'bad.csv'), 'serial;date;value\nA2-1;01.05.2024;1800\nA2-2;31.04.2024;1100\n');
+    const bad = await cli(['import', 'bad.csv']);
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.contain('bad.csv:3:2: bad.csv, строка 3, столбец 2 (date)');
+    expect(await readings()).to.equal(base + 2);
+    const dry = await cli(['import', 'bad.csv', '--dry-run', '--skip-bad']);
+    expect(JSON.parse(dry.stdout)).to.include({ status: 'dry-run', new: 1 });
+    expect(await readings()).to.equal(base + 2);
+    expect((await cli(['import', 'nowhere.csv'])).code).to.equal(1);
+    expect((await cli(['import'])).code).to.equal(2);
+  });
+});
