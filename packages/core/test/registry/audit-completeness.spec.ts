@@ -85,6 +85,11 @@ describe('audit completeness', () => {
     const dry = await app.inject({ method: 'POST', url: '/api/imports', cookie: admin, payload: m2.payload, headers: m2.headers });
     expect(dry.statusCode, dry.payload).to.equal(201);
     await a('POST', `/api/imports/${dry.json().id}/commit`, {});
+    const m3 = multipart({}, { name: 'rad.csv', content: Buffer.from('model;coefficient\nАудит-4;1.5\n') });
+    const radImport = await app.inject({ method: 'POST', url: '/api/radiators/import', cookie: admin, payload: m3.payload, headers: m3.headers });
+    expect(radImport.statusCode, radImport.payload).to.equal(200);
+    covered.set('POST /api/radiators/import', 1);
+    expect(await app.database.knex('audit_log').where({ action: 'import', entity: 'radiator' }).first()).to.not.equal(undefined);
     const run = await a('POST', '/api/reports/example.meter-list', { buildingId: b.id, from: '2024-01-01', to: '2024-01-31' });
     await a('DELETE', `/api/report-runs/${run.id}`);
     await a('POST', '/api/auth/logout');

@@ -9,6 +9,13 @@ import type { AppConfig } from '../../config/config.js';
 import { actorOf, defineRoute } from '../route.js';
 import { idParams, uuid } from '../schemas.js';
 import { attachment } from './report-routes.js';
+import { walkByFile } from '../../services/intake/walk-by-file.js';
+import { importRadiatorCatalogue } from '../../services/intake/radiator-catalogue.js';
+import { BuildingService } from '../../services/registry/building-service.js';
+import { SettingsService } from '../../services/settings-service.js';
+import { AuditService } from '../../services/audit-service.js';
+import { DB, REGISTRIES } from '../../tokens.js';
+import type { Registries } from '../../loader/registries.js';
 
 interface UploadPart {
   filename?: string;
@@ -21,19 +28,25 @@ export const importRoutes: Plugin<{ container: DependencyContainer }> = {
   register(server, { container }) {
     const imports = container.resolve(ImportService);
     const config = container.resolve<AppConfig>(CONFIG);
+    const buildings = container.resolve(BuildingService);
+    const settings = container.resolve(SettingsService);
+    const audit = container.resolve(AuditService);
+    const db = container.resolve(DB);
+    const registries = container.resolve<Registries>(REGISTRIES);
+    const uploadPayload = {
+      output: 'data' as const,
+      parse: true,
+      multipart: { output: 'annotated' as const },
+      maxBytes: config.settings.uploadLimitMb * 1024 * 1024,
+      timeout: false as const,
+    };
     server.route([
       defineRoute({
         method: 'POST',
         path: '/api/imports',
         access: 'manager',
         description: 'Upload a readings file (multipart: file, buildingId?, driverId?) and get its dry run',
-        payload: {
-          output: 'data',
-          parse: true,
-          multipart: { output: 'annotated' },
-          maxBytes: config.settings.uploadLimitMb * 1024 * 1024,
-          timeout: false,
-        },
+        payload: uploadPayload,
         validate: {
           payload: Joi.object({
             file: Joi.object({ filename: Joi.string().allow(''), headers: Joi.object(), payload: Joi.binary().required() }).unknown(true).required(),
@@ -68,6 +81,42 @@ export const importRoutes: Plugin<{ container: DependencyContainer }> = {
         description: 'Readings imports, newest first',
         validate: { query: Joi.object({ limit: Joi.number().integer().min(1).max(1000).default(50), offset: Joi.number().integer().min(0).default(0), buildingId: uuid }) },
         handler: (r) => imports.list(r.query as never),
+      }),
+      defineRoute({
+        method: 'GET',
+        path: '/api/buildings/{id}/walk-by',
+        access: 'operator',
+        description: "«Сгенерировать файл для РМ»: the walk-by task file (the filled file is a readings import)",
+        validate: { params: idParams, query: Joi.object({ format: Joi.string().valid('csv', 'xlsx').default('xlsx') }) },
+        handler: async (r, h) => {
+          const b = await buildings.get(String(r.params.id));
+          const format = (r.query as { format: 'csv' | 'xlsx' }).format;
+          const content = await walkByFile(db, registries, b.id, format, await settings.staleDays());
+          const mediaType = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+          return attachment(h, { fileName: `Обход ${b.name.replace(/[\\/:*?"<>|]+/g, '-')}.${format}`, mediaType, content });
+        },
+      }),
+      defineRoute({
+        method: 'POST',
+        path: '/api/radiators/import',
+        access: 'manager',
+        description: 'Import the radiator catalogue (CSV or xlsx; a model already there is updated); ?dryRun=true only checks',
+        payload: uploadPayload,
+        validate: {
+          query: Joi.object({ dryRun: Joi.boolean().default(false) }),
+          payload: Joi.object({ file: Joi.object({ payload: Joi.binary().required() }).unknown(true).required() }),
+        },
+        handler: async (r, h) => {
+          const p = r.payload as { file: UploadPart };
+          const summary = await importRadiatorCatalogue(db, audit, actorOf(r), p.file.filename || 'radiators', p.file.payload!, (r.query as { dryRun: boolean }).dryRun);
+          if (summary.errors.length) {
+            throw new InputError(
+              { ru: `Строк с ошибками: ${summary.errors.length}; справочник не изменен. ${summary.errors[0]!.message}`, en: `${summary.errors.length} rows have errors; the catalogue is unchanged. ${summary.errors[0]!.message}` },
+              { errors: summary.errors },
+            );
+          }
+          return h.response(summary);
+        },
       }),
       defineRoute({
         method: 'GET',

@@ -11,8 +11,7 @@ import type { Actor } from '../actor.js';
 import { createServiceLookup } from '../service-lookup.js';
 import { ensureReadingPartitions } from '../readings/reading-partitions.js';
 import { candidateDays, describeStore, storeReadings, type StoreResult } from '../readings/store-readings.js';
-import { parseReadingsCsv } from './readings-csv.js';
-import { parseReadingsXlsx } from './readings-xlsx.js';
+import { parseReadingsFile } from './readings-csv.js';
 import { countOf } from '../list-sort.js';
 
 export interface UploadedReadings {
@@ -41,8 +40,6 @@ export interface ImportSummary {
 }
 
 const DRY_RUN = Symbol('dry-run');
-const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
-const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 
 /**
  * Readings import (F18, B5): a file is parsed (format from its content), dry-run (what would
@@ -79,12 +76,8 @@ export class ImportService {
       });
       return { format: driver.id, batches };
     }
-    if (content.length === 0) throw new InputError({ ru: `${file}: файл пуст`, en: `${file}: the file is empty` }, { file, line: 1 });
-    if (content.subarray(0, 4).equals(OLE_MAGIC)) {
-      throw new InputError({ ru: `${file}: формат .xls не поддерживается — сохраните книгу как .xlsx или CSV`, en: `${file}: the .xls format is not supported — save the workbook as .xlsx or CSV` }, { file });
-    }
-    if (content.subarray(0, 4).equals(XLSX_MAGIC)) return { format: 'xlsx', batches: [await parseReadingsXlsx(file, content)] };
-    return { format: 'csv', batches: [parseReadingsCsv(file, content)] };
+    const { format, batch } = await parseReadingsFile(file, content);
+    return { format, batches: [batch] };
   }
 
   /**

@@ -97,6 +97,8 @@ export function rowsToBatch(file: string, rows: Array<{ line: number; cells: str
     const get = (c: ReadingColumn) => (map[c] === undefined ? '' : (cells[map[c]!] ?? '').trim());
     const at = (c: ReadingColumn, code: string, message: string) => problems.push({ code, message: `${file}, строка ${line}, столбец ${col(c)} (${c}): ${message}`, file, line, column: col(c), ...(get('serial') ? { meterSerial: get('serial') } : {}) });
     const serial = get('serial');
+    // A walk-by row the reader left empty (no date, no value) was simply not read.
+    if (serial && !get('date') && !get('value')) continue;
     if (!serial || serial.length > 64 || /[\u0000-\u001f]/.test(serial)) {
       at('serial', 'bad-serial', serial ? 'неверный серийный номер' : 'пустой серийный номер');
       continue;
