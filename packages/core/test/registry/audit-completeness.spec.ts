@@ -6,6 +6,7 @@ import { multipart } from '../../src/testing/multipart.js';
 const NOT_AUDITED: Record<string, string> = {
   'PUT /api/preferences/{key}': "a user's own screen layout, not registry data",
   'POST /api/imports': 'a dry run changes no data (the upload is kept for the commit, which is journalled)',
+  'POST /api/legacy-imports': 'a dry run changes no data (the upload is kept for the commit, which is journalled)',
 };
 
 /**
@@ -90,6 +91,16 @@ describe('audit completeness', () => {
     expect(radImport.statusCode, radImport.payload).to.equal(200);
     covered.set('POST /api/radiators/import', 1);
     expect(await app.database.knex('audit_log').where({ action: 'import', entity: 'radiator' }).first()).to.not.equal(undefined);
+    const legacy = await (async () => {
+      const ExcelJS = (await import('exceljs')).default;
+      const wb = new ExcelJS.Workbook();
+      wb.addWorksheet('Buildings').addRow(['name', 'address']);
+      wb.getWorksheet('Buildings')!.addRow(['Аудит-старый', 'ул. 9']);
+      const m4 = multipart({}, { name: 'old.xlsx', content: Buffer.from(await wb.xlsx.writeBuffer()) });
+      return app.inject({ method: 'POST', url: '/api/legacy-imports', cookie: admin, payload: m4.payload, headers: m4.headers });
+    })();
+    expect(legacy.statusCode, legacy.payload).to.equal(201);
+    await a('POST', `/api/legacy-imports/${legacy.json().id}/commit`);
     const run = await a('POST', '/api/reports/example.meter-list', { buildingId: b.id, from: '2024-01-01', to: '2024-01-31' });
     await a('DELETE', `/api/report-runs/${run.id}`);
     await a('POST', '/api/auth/logout');

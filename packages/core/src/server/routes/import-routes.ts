@@ -11,6 +11,7 @@ import { idParams, uuid } from '../schemas.js';
 import { attachment } from './report-routes.js';
 import { walkByFile } from '../../services/intake/walk-by-file.js';
 import { importRadiatorCatalogue } from '../../services/intake/radiator-catalogue.js';
+import { legacyTemplate } from '../../services/intake/legacy-import.js';
 import { BuildingService } from '../../services/registry/building-service.js';
 import { SettingsService } from '../../services/settings-service.js';
 import { AuditService } from '../../services/audit-service.js';
@@ -83,6 +84,26 @@ export const importRoutes: Plugin<{ container: DependencyContainer }> = {
         handler: (r) => imports.list(r.query as never),
       }),
       defineRoute({
+        method: 'POST',
+        path: '/api/legacy-imports',
+        access: 'manager',
+        description: '«Загрузка старой базы» (F25): upload the legacy workbook and get the dry-run diff',
+        payload: uploadPayload,
+        validate: { payload: Joi.object({ file: Joi.object({ payload: Joi.binary().required() }).unknown(true).required() }) },
+        handler: async (r, h) => {
+          const p = r.payload as { file: UploadPart };
+          return h.response(await imports.legacy(actorOf(r), { fileName: p.file.filename || 'legacy.xlsx', content: p.file.payload! }, true)).code(201);
+        },
+      }),
+      defineRoute({
+        method: 'POST',
+        path: '/api/legacy-imports/{id}/commit',
+        access: 'manager',
+        description: 'Apply a dry-run legacy import in one transaction',
+        validate: { params: idParams },
+        handler: (r) => imports.commitLegacy(actorOf(r), String(r.params.id)),
+      }),
+      defineRoute({
         method: 'GET',
         path: '/api/buildings/{id}/walk-by',
         access: 'operator',
@@ -122,12 +143,14 @@ export const importRoutes: Plugin<{ container: DependencyContainer }> = {
         method: 'GET',
         path: '/api/imports/templates/{name}',
         access: 'operator',
-        description: 'The readings file template: readings.csv or readings.xlsx',
-        validate: { params: Joi.object({ name: Joi.string().valid('readings.csv', 'readings.xlsx').required() }) },
-        handler: async (r, h) =>
-          String(r.params.name) === 'readings.csv'
-            ? attachment(h, { fileName: 'readings.csv', mediaType: 'text/csv; charset=utf-8', content: readingsCsvTemplate() })
-            : attachment(h, { fileName: 'readings.xlsx', mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', content: await readingsXlsxTemplate() }),
+        description: 'File templates: readings.csv, readings.xlsx, legacy.xlsx',
+        validate: { params: Joi.object({ name: Joi.string().valid('readings.csv', 'readings.xlsx', 'legacy.xlsx').required() }) },
+        handler: async (r, h) => {
+          const name = String(r.params.name);
+          const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+          if (name === 'readings.csv') return attachment(h, { fileName: name, mediaType: 'text/csv; charset=utf-8', content: readingsCsvTemplate() });
+          return attachment(h, { fileName: name, mediaType: xlsx, content: name === 'legacy.xlsx' ? await legacyTemplate() : await readingsXlsxTemplate() });
+        },
       }),
     ]);
   },

@@ -13,6 +13,7 @@ import { ensureReadingPartitions } from '../readings/reading-partitions.js';
 import { candidateDays, describeStore, storeReadings, type StoreResult } from '../readings/store-readings.js';
 import { parseReadingsFile } from './readings-csv.js';
 import { countOf } from '../list-sort.js';
+import { applyLegacyWorkbook, legacyReadingDays, type LegacySummary } from './legacy-import.js';
 
 export interface UploadedReadings {
   fileName: string;
@@ -155,6 +156,42 @@ export class ImportService {
       await this.audit.record(this.db, actor, { action: 'import', entity: 'import', entityId: null, after: { fileName: upload.fileName, buildingId: upload.buildingId ?? null, new: r.stored, existing: r.duplicates, skipped: r.problems.length } });
     }
     return this.summary(null, upload.fileName, format, r, opts.dryRun ? 'dry-run' : r.committed ? 'committed' : 'refused');
+  }
+
+  /**
+   * «Загрузка старой базы» (F25): the dry run (a diff of creates, updates and unchanged rows,
+   * with errors per row) is the same transaction rolled back; the commit applies it at once.
+   */
+  async legacy(actor: Actor, upload: { fileName: string; content: Buffer }, dryRun: boolean, importId?: string): Promise<LegacySummary & { id: string | null; committed: boolean }> {
+    await ensureReadingPartitions(this.db, await legacyReadingDays(upload.fileName, upload.content));
+    let summary: LegacySummary | undefined;
+    let committed = false;
+    try {
+      await this.db.transaction(async (trx) => {
+        summary = await applyLegacyWorkbook(trx, this.registries, upload.fileName, upload.content, actor.userId);
+        if (dryRun || summary.errors.length) throw DRY_RUN;
+        await this.audit.record(trx, actor, { action: 'import', entity: 'legacy', entityId: importId ?? null, after: { fileName: upload.fileName, ...summary, errors: 0 } });
+        if (importId) await trx('imports').where({ id: importId }).update({ status: 'committed', committed_at: trx.fn.now(), content: null });
+        committed = true;
+      });
+    } catch (err) {
+      if (err !== DRY_RUN) throw err;
+    }
+    let id = importId ?? null;
+    if (dryRun && !importId) {
+      const [row] = await this.db('imports')
+        .insert({ kind: 'legacy', file_name: upload.fileName, format: 'xlsx', content: upload.content, status: 'dry-run', summary: JSON.stringify({ ...summary!, errors: summary!.errors.length }), created_by: actor.userId })
+        .returning('id');
+      id = row.id;
+    }
+    return { id, committed, ...summary! };
+  }
+
+  async commitLegacy(actor: Actor, id: string) {
+    const row = await this.db('imports').where({ id, kind: 'legacy' }).first();
+    if (!row) throw new NotFoundError({ ru: 'Загрузка не найдена', en: 'Import not found' }, { id });
+    if (row.status === 'committed') throw new ConflictError({ ru: `Файл «${row.file_name}» уже загружен`, en: `File "${row.file_name}" is already committed` });
+    return this.legacy(actor, { fileName: row.file_name, content: row.content }, false, id);
   }
 
   async list(q: { limit: number; offset: number; buildingId?: string }) {
