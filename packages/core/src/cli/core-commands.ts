@@ -1,5 +1,7 @@
 import Joi from 'joi';
-import { readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { isXlsx } from '../services/intake/table-file.js';
 import { basename, resolve as resolvePath } from 'node:path';
 import { ImportService } from '../services/intake/import-service.js';
 import type { CliCommand, CommandContext } from '../plugin-api/command.js';
@@ -51,6 +53,21 @@ function banner(url: string, admin: { email: string; generatedPassword?: string;
     '',
   ];
   return lines.join('\n') + '\n';
+}
+
+/** A one-line progress bar on a terminal (two passes: scan, then store); nothing otherwise. */
+function progressBar(out: NodeJS.WritableStream, total: number, tty: boolean) {
+  const done = { scan: 0, store: 0 };
+  let last = 0;
+  return (phase: 'scan' | 'store', bytes: number) => {
+    done[phase] += bytes;
+    if (!tty || Date.now() - last < 200) return;
+    last = Date.now();
+    const share = Math.min(1, (done.scan + done.store) / (2 * Math.max(total, 1)));
+    const width = 30;
+    const bar = '█'.repeat(Math.round(share * width)).padEnd(width, '░');
+    out.write(`\r${phase === 'scan' ? 'Проверка' : 'Запись  '} ${bar} ${(share * 100).toFixed(0).padStart(3)}%`);
+  };
 }
 
 export function coreCommands(rt: CoreRuntime): CliCommand[] {
@@ -120,23 +137,34 @@ export function coreCommands(rt: CoreRuntime): CliCommand[] {
       },
       async run(args, ctx) {
         const file = resolvePath(ctx.cwd, args.positionals[0]!);
-        let content: Buffer;
+        let size: number;
+        let head: Buffer;
         try {
-          content = await readFile(file);
+          size = (await stat(file)).size;
+          const fh = await open(file, 'r');
+          head = Buffer.alloc(Math.min(8, size));
+          await fh.read(head, 0, head.length, 0);
+          await fh.close();
         } catch (err) {
           throw new InputError({ ru: `Не удалось прочитать ${file}: ${(err as Error).message}`, en: `Cannot read ${file}: ${(err as Error).message}` }, { file });
         }
-        const tty = (ctx.stderr as NodeJS.WriteStream).isTTY;
-        if (tty) ctx.stderr.write(`Чтение ${basename(file)} (${(content.length / 1024 / 1024).toFixed(1)} МБ)…\n`);
+        const tty = Boolean((ctx.stderr as NodeJS.WriteStream).isTTY);
+        const progress = progressBar(ctx.stderr, size, tty);
+        const actor = { ...SYSTEM_ACTOR, email: 'cli' };
+        const options = { dryRun: Boolean(args.options['dry-run']), skipBad: Boolean(args.options['skip-bad']) };
+        const buildingId = (args.options.building as string) ?? null;
+        const driverId = (args.options.driver as string) ?? null;
         return withDatabase(rt, async (db) => {
           await migrateLatest(db.knex, rt.registries().pluginMigrations());
           await syncDeviceTypes(db, rt.registries());
           const c = createContainer(rt.config(), db, rt.registries(), ctx.logger);
-          const summary = await c.resolve(ImportService).importNow(
-            { ...SYSTEM_ACTOR, email: 'cli' },
-            { fileName: basename(file), content, buildingId: (args.options.building as string) ?? null, driverId: (args.options.driver as string) ?? null },
-            { dryRun: Boolean(args.options['dry-run']), skipBad: Boolean(args.options['skip-bad']) },
-          );
+          const imports = c.resolve(ImportService);
+          // A CSV streams from disk (any size); an .xlsx or a driver's export is read whole.
+          const streamable = !driverId && !isXlsx(head) && !head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
+          const summary = streamable
+            ? await imports.importStream(actor, { fileName: basename(file), open: () => createReadStream(file, { highWaterMark: 1 << 20 }), buildingId }, { ...options, onProgress: progress })
+            : await imports.importNow(actor, { fileName: basename(file), content: await readFile(file), buildingId, driverId }, options);
+          if (tty) ctx.stderr.write('\n');
           ctx.stdout.write(JSON.stringify(summary, null, 2) + '\n');
           for (const e of summary.errors) ctx.stderr.write(`${e.file ?? basename(file)}:${e.line ?? '-'}:${e.column ?? '-'}: ${e.message}\n`);
           if (tty) ctx.stderr.write(`${summary.message}\n`);

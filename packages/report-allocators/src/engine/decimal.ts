@@ -4,13 +4,33 @@ import { Decimal } from 'decimal.js';
 export const D = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN });
 export type Dec = InstanceType<typeof D>;
 
+/**
+ * Exact ring arithmetic: with the largest precision decimal.js allows, `plus`, `minus` and
+ * `times` of finite decimals never round (they only grow the digits they need). Never
+ * divide with it (a division would run to a billion digits); divide in `D`, or use `divToInt`.
+ */
+export const EX = Decimal.clone({ precision: 1e9, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -7, toExpPos: 21 });
+export type Exact = InstanceType<typeof EX>;
+
 /** A number or decimal string from the input, exactly: numbers go through their shortest text form. */
 export function dec(x: number | string): Dec {
   return new D(typeof x === 'number' ? String(x) : x.trim());
 }
 
+/** The same value as an exact decimal (no rounding, whatever its digits). */
+export function exact(x: number | string | Dec | Exact): Exact {
+  return new EX(typeof x === 'number' ? String(x) : typeof x === 'string' ? x.trim() : x);
+}
+
+/** `a / b` rounded once to the engine's 60 digits (half-even). */
+export function quotient(a: Exact | Dec, b: Exact | Dec): Dec {
+  return new D(a).div(new D(b));
+}
+
 export const ZERO = new D(0);
 export const STEP = new D('0.0001');
+
+export type HeatUnit = 'Gcal' | 'GJ' | 'MWh' | 'kWh';
 
 /** `1 Gcal = 4.1868 GJ = 1.163 MWh = 1163 kWh`. */
 export const PER_GCAL: Record<HeatUnit, Dec> = {
@@ -20,15 +40,32 @@ export const PER_GCAL: Record<HeatUnit, Dec> = {
   kWh: new D('1163'),
 };
 
-export type HeatUnit = 'Gcal' | 'GJ' | 'MWh' | 'kWh';
+/**
+ * A common denominator for the units: `x [unit] = x × PER_W[unit] / W Gcal`, with W the
+ * product of the three factors and `PER_W[unit] = W / PER_GCAL[unit]` an exact decimal. It
+ * lets sums of heat in different units stay exact until one final division.
+ */
+export const W: Exact = new EX('4.1868').times('1.163').times('1163');
+export const PER_W: Record<HeatUnit, Exact> = {
+  Gcal: W,
+  GJ: new EX('1.163').times('1163'),
+  MWh: new EX('4.1868').times('1163'),
+  kWh: new EX('4.1868').times('1.163'),
+};
 
+/** A heat quantity in Gcal (one division at 60 digits). */
 export function toGcal(value: Dec, unit: HeatUnit): Dec {
   return value.div(PER_GCAL[unit]);
 }
 
 /** Fixed 4 decimals, half-up (the spec's final rounding of Q and of R_i). */
-export function fixed4(value: Dec): string {
-  return value.toDecimalPlaces(4, D.ROUND_HALF_UP).toFixed(4);
+export function fixed4(value: Dec | Exact): string {
+  return new D(value).toDecimalPlaces(4, D.ROUND_HALF_UP).toFixed(4);
+}
+
+/** Fixed `places` decimals, half-up, for the explanation fields. */
+export function fixedHalfUp(value: Dec | Exact, places: number): string {
+  return new D(value).toDecimalPlaces(places, D.ROUND_HALF_UP).toFixed(places);
 }
 
 /** Digits after the point as the input wrote them (`"80.0"` → 1); decimal.js drops trailing zeros. */

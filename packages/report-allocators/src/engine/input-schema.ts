@@ -27,9 +27,12 @@ export interface HeatMeterInput extends MeterInput {
   unit: HeatUnit;
 }
 
+/** Residential (apartments) or non-residential premises: each kind has its own norms. */
+export type PremiseKind = 'residential' | 'non-residential';
+
 export interface PremiseInput {
   id: string;
-  kind: 'residential' | 'non-residential';
+  kind: PremiseKind;
   area: DecimalInput;
   allocators: AllocatorInput[];
   heatMeters?: HeatMeterInput[];
@@ -40,15 +43,17 @@ export interface AllocationInput {
   period: { from: Day; to: Day };
   options: { byNorm: boolean; majority: boolean; manualHeatGcal: DecimalInput | null };
   buildingMeter: { unit: HeatUnit; readings: DatedValue[] };
-  norms: Array<{ kind: 'residential' | 'non-residential'; from: Day; value: DecimalInput }>;
+  norms: Array<{ kind: PremiseKind; from: Day; value: DecimalInput }>;
   premises: PremiseInput[];
 }
 
 const day = Joi.string()
   .custom((v: string, h) => (isValidDay(v) ? v : h.error('date.format')))
   .messages({ 'date.format': '{{#label}} must be a date YYYY-MM-DD' });
+// A JSON number (finite; it has passed through a binary float already, so its shortest text
+// is taken) or a decimal string, kept as text: joi never converts a string to a number here.
 const decimal = Joi.alternatives()
-  .try(Joi.string().trim().pattern(/^-?\d+(\.\d+)?$/), Joi.number())
+  .try(Joi.number().strict(), Joi.string().trim().pattern(/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/))
   .messages({ 'alternatives.match': '{{#label}} must be a number', 'alternatives.types': '{{#label}} must be a number' });
 const heatUnit = Joi.string().valid('Gcal', 'GJ', 'MWh', 'kWh');
 const kind = Joi.string().valid('residential', 'non-residential');
@@ -99,7 +104,7 @@ export function validateAllocationInput(input: unknown): AllocationInput {
   if (r.error) {
     const d = r.error.details[0]!;
     const field = fieldPath(d.path) || '(input)';
-    throw new AllocationInputError(`${field}: ${d.message.replace(/^"[^"]*" /, '')}`, field);
+    throw new AllocationInputError(`${field} ${d.message.replace(/^"[^"]*" /, '')}`, field);
   }
   const value = r.value as AllocationInput;
   for (const p of value.premises) p.id = String(p.id);

@@ -1,19 +1,36 @@
-import { D, STEP, type Dec } from './decimal.js';
+import { D, EX, type Dec, type Exact } from './decimal.js';
+
+const SCALE = new EX(10_000);
 
 /**
- * The spec's final rounding: each value rounded down to 4 decimals, then 0.0001 added to
- * the `k` values with the largest remainders (ties: the earlier one) so that the rounded
- * values sum exactly to `target` (the total rounded half-up to 4 decimals).
+ * The spec's final rounding, exactly: the values are `numerators[i] / denominator` (exact
+ * decimals over one common positive denominator, so no remainder is ever approximated).
+ * Each value is rounded down to 4 decimals; `k = (target − Σ rounded) / 0.0001` values with
+ * the largest remainders get 0.0001 more, between equal remainders the earlier one. The
+ * results sum exactly to `target` when the values sum to a number that rounds to it.
  */
-export function roundLargestRemainder(values: Dec[], target: Dec): Dec[] {
-  const floors = values.map((v) => v.toDecimalPlaces(4, D.ROUND_DOWN));
-  const sum = floors.reduce((s, f) => s.plus(f), new D(0));
-  // The exact values sum to the total up to the 60-digit precision, so k is an integer up to that noise.
-  const k = Math.max(0, target.minus(sum).div(STEP).toDecimalPlaces(0, D.ROUND_HALF_UP).toNumber());
-  const order = values
-    .map((v, i) => ({ i, rest: v.minus(floors[i]!) }))
-    .sort((a, b) => b.rest.comparedTo(a.rest) || a.i - b.i)
-    .slice(0, k);
-  for (const { i } of order) floors[i] = floors[i]!.plus(STEP);
-  return floors;
+export function roundLargestRemainder(numerators: ReadonlyArray<Exact | Dec>, denominator: Exact | Dec, target: Exact | Dec): Dec[] {
+  const den = new EX(denominator);
+  if (den.lte(0)) throw new RangeError('roundLargestRemainder: the denominator must be positive');
+  // In units of 0.0001: floor(n × 10⁴ / den) and the remainder n × 10⁴ − floor × den (≥ 0).
+  const rows = numerators.map((n, i) => {
+    const scaled = new EX(n).times(SCALE);
+    let floor = scaled.divToInt(den);
+    let rest = scaled.minus(floor.times(den));
+    if (rest.isNeg()) {
+      floor = floor.minus(1);
+      rest = rest.plus(den);
+    }
+    return { i, floor, rest };
+  });
+  const sum = rows.reduce((s, r) => s.plus(r.floor), new EX(0));
+  const k = Math.max(0, new EX(target).times(SCALE).minus(sum).toNumber());
+  const byRemainder = [...rows].sort((a, b) => b.rest.comparedTo(a.rest) || a.i - b.i);
+  for (const r of byRemainder.slice(0, k)) r.floor = r.floor.plus(1);
+  return rows.map((r) => new D(r.floor).div(10_000));
+}
+
+/** The same for values that are exact decimals already (denominator 1). */
+export function roundDecimalsLargestRemainder(values: ReadonlyArray<Exact | Dec>, target: Exact | Dec): Dec[] {
+  return roundLargestRemainder(values, new EX(1), target);
 }

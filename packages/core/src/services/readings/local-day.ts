@@ -10,9 +10,18 @@ export function localDay(at: Date, timeZone: string): string {
   return f.format(at);
 }
 
-/** The instant of 00:00 of `day` in a time zone (a reading "of day D"). */
+const midnights = new Map<string, number>();
+
+/** The instant of 00:00 of `day` in a time zone (a reading "of day D"); remembered per day and zone. */
 export function zonedMidnight(day: string, timeZone: string): Date {
-  return zonedLocal(`${day}T00:00:00`, timeZone);
+  const key = `${day}|${timeZone}`;
+  let t = midnights.get(key);
+  if (t === undefined) {
+    if (midnights.size > 100_000) midnights.clear();
+    t = zonedLocal(`${day}T00:00:00`, timeZone).getTime();
+    midnights.set(key, t);
+  }
+  return new Date(t);
 }
 
 /** The instant of a wall-clock time `YYYY-MM-DDTHH:mm[:ss]` (no offset) in a time zone. */
@@ -24,17 +33,24 @@ export function zonedLocal(local: string, timeZone: string): Date {
   return new Date(guess);
 }
 
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
 function offsetOf(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(at);
+  let f = wallClocks.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    wallClocks.set(timeZone, f);
+  }
+  const parts = f.formatToParts(at);
   const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;
