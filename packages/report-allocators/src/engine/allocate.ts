@@ -1,84 +1,121 @@
-import { D, ZERO, dec, fixed4, scaleOf, toGcal, type Dec, type HeatUnit } from './decimal.js';
-import { addDays, daysInMonth, eachDay, maxDay, minDay, type Day } from './days.js';
-import { ALLOCATION_ERRORS, type AllocationErrorCode } from './errors.js';
-import { validateAllocationInput, type AllocationInput, type DatedValue, type MeterInput, type PremiseInput } from './input-schema.js';
+import { classify, type Method } from './classify.js';
+import { D, EX, PER_GCAL, PER_W, W, ZERO, dec, exact, fixed4, fixedHalfUp, quotient, scaleOf, type Dec, type Exact, type HeatUnit } from './decimal.js';
+import { addDays } from './days.js';
+import { failure } from './errors.js';
+import { validateAllocationInput, type AllocationInput, type PremiseInput, type PremiseKind } from './input-schema.js';
+import { meterWindow, valueOn, type MeterWindow } from './meter-window.js';
+import { monthFactor } from './month-factor.js';
+import { normInForce, type NormInForce } from './norm-in-force.js';
 import { roundLargestRemainder } from './round-largest-remainder.js';
-import type { AllocationFailure, AllocationResult, AllocatorDetail, HeatMeterDetail, MeterStatus, Method, PremiseResult } from './result.js';
-
-type Kind = 'residential' | 'non-residential';
-const KIND_WORDS: Record<Kind, { ru: string; en: string }> = {
-  residential: { ru: 'жилые', en: 'residential' },
-  'non-residential': { ru: 'нежилые', en: 'non-residential' },
-};
-
-function failure(code: AllocationErrorCode, kind?: Kind): AllocationFailure {
-  const text = ALLOCATION_ERRORS[code];
-  const fill = (s: string, lang: 'ru' | 'en') => (kind ? s.replace('{kind}', KIND_WORDS[kind][lang]) : s);
-  return { ok: false, error: { code, message: fill(text.ru, 'ru'), messageEn: fill(text.en, 'en') } };
-}
-
-/** The value of day D: the first reading of that day in the list (spec: Input). */
-function valueOf(readings: DatedValue[], day: Day): Dec | null {
-  const r = readings.find((x) => x.date === day);
-  return r ? dec(r.value) : null;
-}
-
-interface Evaluated {
-  inPeriod: boolean;
-  start: Day | null;
-  stop: Day | null;
-  startValue: Dec | null;
-  endValue: Dec | null;
-  delta: Dec | null;
-  status: MeterStatus;
-  errorCode?: string;
-}
-
-/** Step 3: the meter's window [start, stop) and whether it reported in it. */
-function evaluate(m: MeterInput, d1: Day, end: Day): Evaluated {
-  const start = maxDay(d1, m.installed);
-  const stop = minDay(end, m.removed);
-  if (start >= stop) return { inPeriod: false, start: null, stop: null, startValue: null, endValue: null, delta: null, status: 'not-in-period' };
-  const startValue = valueOf(m.readings, start);
-  const endValue = valueOf(m.readings, stop);
-  const base = { inPeriod: true, start, stop, startValue, endValue, delta: null };
-  const error = (m.errors ?? []).find((e) => e.date >= start && e.date < stop);
-  if (error) return { ...base, status: 'error', errorCode: String(error.code) };
-  if (!startValue) return { ...base, status: 'no-start-reading' };
-  if (!endValue) return { ...base, status: 'no-end-reading' };
-  if (endValue.lt(startValue)) return { ...base, status: 'decreased' };
-  return { ...base, delta: endValue.minus(startValue), status: 'reported' };
-}
+import type { AllocationResult, AllocatorDetail, BuildingMeterDetail, HeatMeterDetail, PremiseResult } from './result.js';
 
 const str = (x: Dec | null) => (x === null ? null : x.toString());
+const sign = (x: Exact) => (x.isNeg() ? -1 : 1);
 
-/** Step 8: the norm of a kind in force on d1 (else the earliest starting inside the period). */
-function normFor(input: AllocationInput, kind: Kind, d1: Day, d2: Day): { value: Dec; from: Day } | null {
-  const ofKind = input.norms.filter((n) => n.kind === kind);
-  const before = ofKind.filter((n) => n.from <= d1).sort((a, b) => (a.from < b.from ? 1 : -1))[0];
-  const inside = ofKind.filter((n) => n.from > d1 && n.from <= d2).sort((a, b) => (a.from < b.from ? -1 : 1))[0];
-  const n = before ?? inside;
-  return n ? { value: dec(n.value), from: n.from } : null;
-}
-
+/** One premise through steps 3–6. */
 interface Working {
   premise: PremiseInput;
-  area: Dec;
+  area: Exact;
   method: Method;
   allocators: AllocatorDetail[];
   heatMeters: HeatMeterDetail[];
   n: number;
   k: number;
+  /** R_i (allocator premises), else 0. */
   units: Dec;
   estimated: number;
-  exact: Dec;
-  norm?: { value: Dec; from: Day };
+  /** Heat-meter premises: Σ delta × PER_W[unit], i.e. their heat in Gcal times W (exact). */
+  heatTimesW: Exact;
+  norm?: NormInForce;
+}
+
+/** Steps 3–6 for one premise: meter windows, method, reduced units and estimates. */
+function workPremise(premise: PremiseInput, input: AllocationInput, d1: string, end: string): Working {
+  const taking = premise.allocators.map((a) => {
+    const w = meterWindow(a, d1, end);
+    const coefficient = dec(a.coefficient);
+    return { a, w, coefficient, r: w.delta ? w.delta.times(coefficient) : null };
+  });
+  // Decimals stay objects while computing; the detail gets their strings once.
+  const allocators: AllocatorDetail[] = taking.map(({ a, w, coefficient, r }) => ({
+    serial: a.serial,
+    coefficient: coefficient.toString(),
+    ...windowDetail(w),
+    reducedUnits: str(r),
+    estimated: false,
+  }));
+  const meters = (premise.heatMeters ?? []).map((h) => ({ h, w: meterWindow(h, d1, end) }));
+  const heatMeters: HeatMeterDetail[] = meters.map(({ h, w }) => ({
+    serial: h.serial,
+    unit: h.unit,
+    ...windowDetail(w),
+    gcal: w.delta ? w.delta.div(PER_GCAL[h.unit]).toString() : null,
+  }));
+
+  const inPeriod = taking.map((x, i) => ({ ...x, detail: allocators[i]! })).filter((x) => x.w.inPeriod);
+  const working = inPeriod.filter((x) => x.r !== null);
+  const metersInPeriod = meters.filter((x) => x.w.inPeriod);
+  const method = classify(
+    {
+      allocators: inPeriod.length,
+      allocatorsReported: working.length,
+      heatMeters: metersInPeriod.length,
+      heatMetersReported: metersInPeriod.filter((x) => x.w.delta !== null).length,
+    },
+    input.options,
+  );
+
+  let heatTimesW = new EX(0);
+  if (method === 'heat-meter') {
+    for (const { h, w } of metersInPeriod) heatTimesW = heatTimesW.plus(exact(w.delta!).times(PER_W[h.unit]));
+  }
+
+  let units = ZERO;
+  let estimated = 0;
+  if (method === 'allocators') {
+    // Step 6: a missing allocator gets coefficient × Σr_working / Σcoefficient_working, so
+    // R_i = Σr_working × Σcoefficient_all / Σcoefficient_working (one division, not one per estimate).
+    const sumR = working.reduce((s, x) => s.plus(exact(x.r!)), new EX(0));
+    const sumK = working.reduce((s, x) => s.plus(exact(x.coefficient)), new EX(0));
+    const missing = inPeriod.filter((x) => x.r === null);
+    const sumAll = missing.reduce((s, x) => s.plus(exact(x.coefficient)), sumK);
+    for (const x of missing) {
+      x.detail.reducedUnits = (sumK.isZero() ? ZERO : quotient(exact(x.coefficient).times(sumR), sumK)).toString();
+      x.detail.estimated = true;
+      estimated++;
+    }
+    units = missing.length === 0 || sumK.isZero() ? new D(sumR) : quotient(sumR.times(sumAll), sumK);
+  }
+  return { premise, area: exact(premise.area), method, allocators, heatMeters, n: inPeriod.length, k: working.length, units, estimated, heatTimesW };
+}
+
+function windowDetail(w: MeterWindow) {
+  return {
+    start: w.start,
+    stop: w.stop,
+    startValue: str(w.startValue),
+    endValue: str(w.endValue),
+    delta: str(w.delta),
+    status: w.status,
+    inPeriod: w.inPeriod,
+    reported: w.status === 'reported',
+    ...(w.errorCode !== undefined ? { errorCode: w.errorCode } : {}),
+  };
+}
+
+/** `num / den` (den > 0) rounded half-up to 4 decimals, exactly. */
+function roundHalfUp4(num: Exact, den: Exact): Dec {
+  const scaled = num.times(10_000);
+  let floor = scaled.divToInt(den);
+  if (scaled.minus(floor.times(den)).isNeg()) floor = floor.minus(1);
+  const rest = scaled.minus(floor.times(den));
+  return new D(rest.times(2).gte(den) ? floor.plus(1) : floor).div(10_000);
 }
 
 /**
- * Heat cost allocation, exactly as spec/ALLOCATION.md says, in decimal arithmetic
- * (60 significant digits) end to end. Throws AllocationInputError for an input that fails
- * the schema; every calculation error is a result with `ok: false`.
+ * Heat cost allocation, exactly as spec/ALLOCATION.md says. Throws AllocationInputError for
+ * an input that fails the schema (shape and types); every calculation error is a result with
+ * `ok: false`.
  */
 export function allocate(raw: unknown): AllocationResult {
   return allocateValidated(validateAllocationInput(raw));
@@ -87,181 +124,132 @@ export function allocate(raw: unknown): AllocationResult {
 /**
  * The same on an input already known to match the schema (built by the report from typed
  * rows): skips the joi pass, which costs more than the calculation on a large building.
+ *
+ * Exactness: every heat value is kept as an exact numerator over one common denominator
+ * (`W × S_tot × month-factor denominator`, W the product of the unit factors), so the sign
+ * of Q_alloc, the floors and the remainders of the final rounding are decided exactly; the
+ * only rounded operations are the estimate of missing allocators (one division per premise,
+ * 60 digits, half-even) and the explanation fields.
  */
 export function allocateValidated(input: AllocationInput): AllocationResult {
-  // Step 1. Days.
+  // Step 1. Days: the period is [d1, end), end = d2 + 1.
   const d1 = input.period.from;
   const d2 = input.period.to;
   if (d2 < d1) return failure('INVALID_PERIOD');
   const end = addDays(d2, 1);
 
-  // Step 2. Building heat Q.
-  let q: Dec;
+  // Step 2. Building heat Q = q0 [unit] (exact).
+  let q0: Exact;
+  let unit: HeatUnit;
   let heatSource: 'manual' | 'building-meter';
-  let buildingMeter: { unit: string; startDate: string; endDate: string; startValue: string; endValue: string } | undefined;
-  if (input.options.manualHeatGcal !== null && input.options.manualHeatGcal !== undefined) {
-    q = dec(input.options.manualHeatGcal);
+  let buildingMeter: BuildingMeterDetail | undefined;
+  const manual = input.options.manualHeatGcal;
+  if (manual !== null && manual !== undefined) {
+    q0 = exact(manual);
+    unit = 'Gcal';
     heatSource = 'manual';
   } else {
-    const a = valueOf(input.buildingMeter.readings, d1);
-    const b = valueOf(input.buildingMeter.readings, end);
+    const a = valueOn(input.buildingMeter.readings, d1);
+    const b = valueOn(input.buildingMeter.readings, end);
     if (!a || !b) return failure('NO_BUILDING_METER_READINGS');
-    q = toGcal(b.minus(a), input.buildingMeter.unit);
+    q0 = exact(b).minus(exact(a));
+    unit = input.buildingMeter.unit;
     heatSource = 'building-meter';
-    buildingMeter = { unit: input.buildingMeter.unit, startDate: d1, endDate: end, startValue: a.toString(), endValue: b.toString() };
+    buildingMeter = { unit, startDate: d1, endDate: end, startValue: a.toString(), endValue: b.toString() };
   }
-  if (q.lte(0)) return failure('NON_POSITIVE_HEAT');
+  if (q0.lte(0)) return failure('NON_POSITIVE_HEAT');
+  const q = quotient(q0, PER_GCAL[unit]);
 
-  // Steps 3–6. Meters, heat-meter premises, classification, units.
-  const work: Working[] = input.premises.map((premise) => {
-    // Decimals stay objects while computing; the detail gets their strings once.
-    const evaluated = premise.allocators.map((a) => {
-      const e = evaluate(a, d1, end);
-      const coefficient = dec(a.coefficient);
-      return { a, e, coefficient, r: e.delta ? e.delta.times(coefficient) : null };
-    });
-    const allocators: AllocatorDetail[] = evaluated.map(({ a, e, coefficient, r }) => ({
-      serial: a.serial,
-      coefficient: coefficient.toString(),
-      start: e.start,
-      stop: e.stop,
-      startValue: str(e.startValue),
-      endValue: str(e.endValue),
-      delta: str(e.delta),
-      reducedUnits: str(r),
-      status: e.status,
-      inPeriod: e.inPeriod,
-      reported: e.status === 'reported',
-      estimated: false,
-      ...(e.errorCode ? { errorCode: e.errorCode } : {}),
-    }));
-    const heatGcal: Array<Dec | null> = [];
-    const heatMeters: HeatMeterDetail[] = (premise.heatMeters ?? []).map((h) => {
-      const e = evaluate(h, d1, end);
-      const gcal = e.delta ? toGcal(e.delta, h.unit as HeatUnit) : null;
-      heatGcal.push(gcal);
-      return {
-        serial: h.serial,
-        unit: h.unit,
-        start: e.start,
-        stop: e.stop,
-        startValue: str(e.startValue),
-        endValue: str(e.endValue),
-        delta: str(e.delta),
-        gcal: str(gcal),
-        status: e.status,
-        inPeriod: e.inPeriod,
-        reported: e.status === 'reported',
-        ...(e.errorCode ? { errorCode: e.errorCode } : {}),
-      };
-    });
-    const taking = evaluated.map((x, i) => ({ ...x, detail: allocators[i]! })).filter((x) => x.e.inPeriod);
-    const n = taking.length;
-    const k = taking.filter((x) => x.r !== null).length;
-    const meters = heatMeters.map((h, i) => ({ h, gcal: heatGcal[i]! })).filter((x) => x.h.inPeriod);
-    let method: Method;
-    let exact = ZERO;
-    if (n === 0 && meters.length > 0 && meters.every((x) => x.h.reported)) {
-      method = 'heat-meter';
-      exact = meters.reduce((s, x) => s.plus(x.gcal!), ZERO);
-    } else if ((k === n && n > 0) || (input.options.majority && 2 * k > n)) {
-      method = 'allocators';
-    } else {
-      method = input.options.byNorm ? 'area-norm' : 'area-average';
-    }
-    let units = ZERO;
-    let estimated = 0;
-    if (method === 'allocators') {
-      const working = taking.filter((x) => x.r !== null);
-      const sumR = working.reduce((s, x) => s.plus(x.r!), ZERO);
-      const sumK = working.reduce((s, x) => s.plus(x.coefficient), ZERO);
-      units = sumR;
-      for (const x of taking.filter((y) => y.r === null)) {
-        const estimate = sumK.isZero() ? ZERO : x.coefficient.times(sumR).div(sumK);
-        x.detail.reducedUnits = estimate.toString();
-        x.detail.estimated = true;
-        units = units.plus(estimate);
-        estimated++;
-      }
-    }
-    return { premise, area: dec(premise.area), method, allocators, heatMeters, n, k, units, estimated, exact };
-  });
+  // Steps 3–6. Meter windows, heat-meter premises, classification, units.
+  const work = input.premises.map((p) => workPremise(p, input, d1, end));
 
   // Step 7. Coverage.
-  const totalArea = work.reduce((s, w) => s.plus(w.area), ZERO);
-  // Areas keep the scale the input wrote them with ("80.0" + "90.0" = "170.0").
-  const areaScale = Math.max(0, ...input.premises.map((p) => scaleOf(p.area)));
-  const coveredArea = work.filter((w) => w.method === 'allocators' || w.method === 'heat-meter').reduce((s, w) => s.plus(w.area), ZERO);
+  const totalArea = work.reduce((s, w) => s.plus(w.area), new EX(0));
+  const coveredArea = work.filter((w) => w.method === 'allocators' || w.method === 'heat-meter').reduce((s, w) => s.plus(w.area), new EX(0));
   if (coveredArea.times(2).lt(totalArea)) return failure('COVERAGE_BELOW_HALF');
 
-  // Step 8. Area premises.
-  let f = ZERO;
-  for (const day of eachDay(d1, d2)) f = f.plus(new D(1).div(daysInMonth(day)));
-  const normsUsed: Partial<Record<Kind, { value: string; from: string }>> = {};
-  for (const w of work) {
-    if (w.method === 'area-average') {
-      w.exact = totalArea.isZero() ? ZERO : w.area.times(q).div(totalArea);
+  // Step 8. Area premises. Every value is `numerator / den` with one den for all:
+  // Q = q0 / PER_GCAL[unit] = q0 × PER_W[unit] / W; S_i × Q / S_tot; S_i × N × f; Σ delta / PER_GCAL.
+  const f = monthFactor(d1, d2);
+  const sTot = totalArea.isZero() ? new EX(1) : totalArea.abs();
+  const den = W.times(sTot).times(f.denominator);
+  const qNum = q0.times(PER_W[unit]).times(sTot).times(f.denominator);
+  const numerators: Exact[] = work.map(() => new EX(0));
+  const normsUsed: Partial<Record<PremiseKind, { value: string; from: string }>> = {};
+  for (const [i, w] of work.entries()) {
+    if (w.method === 'heat-meter') {
+      numerators[i] = w.heatTimesW.times(sTot).times(f.denominator);
+    } else if (w.method === 'area-average') {
+      numerators[i] = totalArea.isZero() ? new EX(0) : w.area.times(q0).times(PER_W[unit]).times(f.denominator).times(sign(totalArea));
     } else if (w.method === 'area-norm') {
-      const norm = normFor(input, w.premise.kind, d1, d2);
+      const norm = normInForce(input.norms, w.premise.kind, d1, d2);
       if (!norm) return failure('NO_NORM', w.premise.kind);
       w.norm = norm;
-      normsUsed[w.premise.kind] = { value: norm.value.toString(), from: norm.from };
-      w.exact = w.area.times(norm.value).times(f);
+      normsUsed[w.premise.kind] ??= { value: norm.value.toString(), from: norm.from };
+      numerators[i] = w.area.times(exact(norm.value)).times(f.numerator).times(W).times(sTot);
     }
   }
 
-  // Step 9. Allocator premises.
-  const others = work.filter((w) => w.method !== 'allocators').reduce((s, w) => s.plus(w.exact), ZERO);
-  const qAlloc = q.minus(others);
-  if (qAlloc.lt(0)) return failure('NEGATIVE_REMAINDER');
+  // Step 9. Allocator premises: Q_alloc = Q − Σ others, decided exactly.
+  const allocNum = work.reduce((s, w, i) => (w.method === 'allocators' ? s : s.minus(numerators[i]!)), qNum);
+  if (allocNum.isNeg()) return failure('NEGATIVE_REMAINDER');
   const allocatorPremises = work.filter((w) => w.method === 'allocators');
-  const sumR = allocatorPremises.reduce((s, w) => s.plus(w.units), ZERO);
-  if (sumR.isZero() && qAlloc.gt(0)) return failure('ZERO_UNITS');
-  for (const w of allocatorPremises) w.exact = sumR.isZero() ? ZERO : qAlloc.times(w.units).div(sumR);
+  const sumR = allocatorPremises.reduce((s, w) => s.plus(exact(w.units)), new EX(0));
+  if (sumR.isZero() && !allocNum.isZero()) return failure('ZERO_UNITS');
+  // Q_i = Q_alloc × R_i / ΣR: bring every value over den × |ΣR|.
+  const scale = sumR.isZero() ? new EX(1) : sumR.abs();
+  const common = den.times(scale);
+  for (const [i, w] of work.entries()) {
+    numerators[i] =
+      w.method === 'allocators' ? (sumR.isZero() ? new EX(0) : allocNum.times(exact(w.units)).times(sign(sumR))) : numerators[i]!.times(scale);
+  }
 
   // Rounding: the premises sum exactly to Q rounded half-up.
-  const target = q.toDecimalPlaces(4, D.ROUND_HALF_UP);
-  const rounded = roundLargestRemainder(
-    work.map((w) => w.exact),
-    target,
-  );
+  const target = roundHalfUp4(qNum, den);
+  const rounded = roundLargestRemainder(numerators, common, target);
 
-  const premises: PremiseResult[] = work.map((w, i) => ({
-    id: w.premise.id,
-    method: w.method,
-    gcal: rounded[i]!.toFixed(4),
-    ...(w.method === 'allocators' ? { units: fixed4(w.units), estimated: w.estimated } : {}),
-    kind: w.premise.kind,
-    area: w.area.toString(),
-    allocatorsTotal: w.n,
-    allocatorsReported: w.k,
-    gcalExact: w.exact.toDecimalPlaces(10, D.ROUND_HALF_UP).toFixed(10),
-    gcalPerM2: w.area.isZero() ? '0.0000' : fixed4(rounded[i]!.div(w.area)),
-    ...(w.norm ? { norm: { value: w.norm.value.toString(), from: w.norm.from } } : {}),
-    allocators: w.allocators,
-    heatMeters: w.heatMeters,
-  }));
+  const premises: PremiseResult[] = work.map((w, i) => {
+    const gcal = rounded[i]!;
+    return {
+      id: w.premise.id,
+      method: w.method,
+      gcal: gcal.toFixed(4),
+      ...(w.method === 'allocators' ? { units: fixed4(w.units), estimated: w.estimated } : {}),
+      kind: w.premise.kind,
+      area: w.area.toString(),
+      allocatorsTotal: w.n,
+      allocatorsReported: w.k,
+      gcalExact: fixedHalfUp(quotient(numerators[i]!, common), 10),
+      gcalPerM2: w.area.isZero() ? '0.0000' : fixed4(quotient(gcal, w.area)),
+      ...(w.norm ? { norm: { value: w.norm.value.toString(), from: w.norm.from } } : {}),
+      allocators: w.allocators,
+      heatMeters: w.heatMeters,
+    };
+  });
 
+  // Areas keep the scale the input wrote them with ("80.0" + "90.0" = "170.0").
+  const areaScale = Math.max(0, ...input.premises.map((p) => scaleOf(p.area)));
   return {
     ok: true,
     heatGcal: target.toFixed(4),
     heatSource,
-    coveredArea: coveredArea.toFixed(areaScale),
-    totalArea: totalArea.toFixed(areaScale),
+    coveredArea: new D(coveredArea).toFixed(areaScale),
+    totalArea: new D(totalArea).toFixed(areaScale),
     premises,
-    coveragePercent: totalArea.isZero() ? '0.00' : coveredArea.div(totalArea).times(100).toDecimalPlaces(2, D.ROUND_HALF_UP).toFixed(2),
+    coveragePercent: totalArea.isZero() ? '0.00' : fixedHalfUp(quotient(coveredArea.times(100), totalArea), 2),
     ...(buildingMeter ? { buildingMeter } : {}),
-    allocatedGcal: fixed4(qAlloc),
+    heatGcalExact: fixedHalfUp(q, 10),
+    allocatedGcal: fixed4(quotient(allocNum, den)),
     totalUnits: fixed4(sumR),
-    gcalPerUnit: sumR.isZero() ? null : qAlloc.div(sumR).toDecimalPlaces(10, D.ROUND_HALF_UP).toFixed(10),
-    monthFactor: f.toDecimalPlaces(10, D.ROUND_HALF_UP).toFixed(10),
+    gcalPerUnit: sumR.isZero() ? null : fixedHalfUp(quotient(allocNum, den.times(sumR)), 10),
+    monthFactor: fixedHalfUp(f.value, 10),
     normsUsed,
-    averageGcalPerM2: totalArea.isZero() ? '0' : q.div(totalArea).toDecimalPlaces(10, D.ROUND_HALF_UP).toFixed(10),
+    averageGcalPerM2: totalArea.isZero() ? '0.0000000000' : fixedHalfUp(quotient(q0, totalArea.times(exact(PER_GCAL[unit]))), 10),
     period: { from: d1, to: d2, end },
     options: {
       byNorm: input.options.byNorm,
       majority: input.options.majority,
-      manualHeatGcal: input.options.manualHeatGcal === null || input.options.manualHeatGcal === undefined ? null : dec(input.options.manualHeatGcal).toString(),
+      manualHeatGcal: manual === null || manual === undefined ? null : dec(manual).toString(),
     },
   };
 }

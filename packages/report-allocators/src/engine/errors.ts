@@ -1,4 +1,9 @@
-/** The calculation errors of spec/ALLOCATION.md, with the operator's words in Russian and English. */
+import type { PremiseKind } from './input-schema.js';
+
+/**
+ * The calculation errors of spec/ALLOCATION.md, in the operator's words: Russian first
+ * (`NO_BUILDING_METER_READINGS` and `COVERAGE_BELOW_HALF` verbatim from the spec), English too.
+ */
 export const ALLOCATION_ERRORS = {
   INVALID_PERIOD: {
     ru: 'Дата окончания расчета раньше даты начала',
@@ -32,7 +37,35 @@ export const ALLOCATION_ERRORS = {
 
 export type AllocationErrorCode = keyof typeof ALLOCATION_ERRORS;
 
-/** An input that fails the schema (shape and types); `field` is the path, e.g. `premises[2].area`. */
+/** A calculation error: a valid answer (`ok: false`), not an exception. */
+export interface AllocationFailure {
+  ok: false;
+  error: {
+    code: AllocationErrorCode;
+    /** For the operator, in Russian. */
+    message: string;
+    /** The same in English. */
+    messageEn: string;
+  };
+}
+
+const KIND_WORDS: Record<PremiseKind, { ru: string; en: string }> = {
+  residential: { ru: 'жилые', en: 'residential' },
+  'non-residential': { ru: 'нежилые', en: 'non-residential' },
+};
+
+/** The failure result of a code (`NO_NORM` names the premise kind). */
+export function failure(code: AllocationErrorCode, kind?: PremiseKind): AllocationFailure {
+  const text = ALLOCATION_ERRORS[code];
+  const fill = (s: string, lang: 'ru' | 'en') => (kind ? s.replace('{kind}', KIND_WORDS[kind][lang]) : s);
+  return { ok: false, error: { code, message: fill(text.ru, 'ru'), messageEn: fill(text.en, 'en') } };
+}
+
+/**
+ * An input that fails the schema (shape and types): `field` is the path, e.g.
+ * `premises[2].allocators[0].coefficient`, and the message names it
+ * (`premises[2].allocators[0].coefficient must be a number`).
+ */
 export class AllocationInputError extends Error {
   constructor(
     message: string,
