@@ -3,7 +3,7 @@ import { inject, injectable } from 'tsyringe';
 import type { Knex } from 'knex';
 import { DB } from '../tokens.js';
 import type { Actor } from './actor.js';
-import { countOf } from './list-sort.js';
+import { pageOf } from './list-sort.js';
 
 export type AuditAction =
   | 'login'
@@ -95,16 +95,11 @@ export class AuditService {
       if (q.from) b.where('at', '>=', q.from);
       if (q.to) b.where('at', '<', this.db.raw(`?::date + 1`, [q.to]));
     });
-    const total = await countOf(base.clone());
-    const rows = await base
-      .clone()
-      .select('id', 'at', 'user_id', 'user_email', 'ip', 'action', 'entity', 'entity_id', 'before', 'after')
-      .orderBy('seq', 'desc')
-      .limit(q.limit)
-      .offset(q.offset);
-    return {
-      total,
-      items: rows.map((r: Record<string, any>) => ({
+    return pageOf(
+      base,
+      q,
+      (b) => b.select('id', 'at', 'user_id', 'user_email', 'ip', 'action', 'entity', 'entity_id', 'before', 'after').orderBy('seq', 'desc'),
+      (r) => ({
         id: r.id,
         at: r.at,
         userId: r.user_id,
@@ -115,8 +110,8 @@ export class AuditService {
         entityId: r.entity_id,
         before: r.before,
         after: r.after,
-      })),
-    };
+      }),
+    );
   }
 
   /** Failed logins for an email or from an IP since a moment (login rate limiting). */

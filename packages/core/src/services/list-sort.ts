@@ -37,3 +37,18 @@ export async function countOf(query: Knex.QueryBuilder): Promise<number> {
   const [row] = await query.clearSelect().clearOrder().count<{ total: number }[]>({ total: '*' });
   return Number(row?.total ?? 0);
 }
+
+/**
+ * One page of a list and the total: `rows` adds the select and order to the filtered `base`,
+ * `map` turns a row into the API shape.
+ */
+export async function pageOf<T>(
+  base: Knex.QueryBuilder,
+  q: { limit: number; offset: number },
+  rows: (b: Knex.QueryBuilder) => Knex.QueryBuilder,
+  map: (r: Record<string, any>) => T,
+): Promise<{ items: T[]; total: number }> {
+  const total = await countOf(base.clone());
+  const found: Array<Record<string, any>> = await rows(base.clone()).limit(q.limit).offset(q.offset);
+  return { total, items: found.map(map) };
+}

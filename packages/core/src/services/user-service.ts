@@ -9,7 +9,7 @@ import { AuditService } from './audit-service.js';
 import type { Actor } from './actor.js';
 import type { Role } from './roles.js';
 import { SessionService } from './session-service.js';
-import { countOf } from './list-sort.js';
+import { pageOf } from './list-sort.js';
 
 export interface User {
   id: string;
@@ -66,9 +66,7 @@ export class UserService {
     const base = this.db('users').modify((b) => {
       if (opts.q) b.whereILike('email', `%${opts.q}%`).orWhereILike('name', `%${opts.q}%`);
     });
-    const total = await countOf(base.clone());
-    const rows = await base.clone().select(COLUMNS).orderBy('email').limit(opts.limit).offset(opts.offset);
-    return { items: rows.map(toUser), total };
+    return pageOf(base, opts, (b) => b.select(COLUMNS).orderBy('email'), toUser);
   }
 
   async get(id: string, db: Knex | Knex.Transaction = this.db): Promise<User> {

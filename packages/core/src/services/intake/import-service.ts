@@ -13,7 +13,7 @@ import { ensureReadingPartitions } from '../readings/reading-partitions.js';
 import { candidateDays, describeStore, storeReadings, type StoreResult } from '../readings/store-readings.js';
 import { parseReadingsFile } from './readings-csv.js';
 import { csvBatches, type ByteSource } from './readings-stream.js';
-import { countOf } from '../list-sort.js';
+import { pageOf } from '../list-sort.js';
 import { applyLegacyWorkbook, legacyReadingDays, type LegacySummary } from './legacy-import.js';
 
 export interface UploadedReadings {
@@ -244,15 +244,11 @@ export class ImportService {
       .modify((b) => {
         if (q.buildingId) b.where('i.building_id', q.buildingId);
       });
-    const total = await countOf(base.clone());
-    const rows = await base
-      .select('i.id', 'i.file_name', 'i.format', 'i.status', 'i.summary', 'i.building_id', 'i.created_at', 'i.committed_at', 'u.email as created_by')
-      .orderBy('i.created_at', 'desc')
-      .limit(q.limit)
-      .offset(q.offset);
-    return {
-      total,
-      items: rows.map((r: Record<string, any>) => ({
+    return pageOf(
+      base,
+      q,
+      (b) => b.select('i.id', 'i.file_name', 'i.format', 'i.status', 'i.summary', 'i.building_id', 'i.created_at', 'i.committed_at', 'u.email as created_by').orderBy('i.created_at', 'desc'),
+      (r) => ({
         id: r.id,
         fileName: r.file_name,
         format: r.format,
@@ -262,7 +258,7 @@ export class ImportService {
         createdBy: r.created_by,
         createdAt: r.created_at,
         committedAt: r.committed_at,
-      })),
-    };
+      }),
+    );
   }
 }

@@ -6,7 +6,7 @@ import { ConflictError } from '../../plugin-api/errors.js';
 import { Building } from '../../models/building.js';
 import { AuditedStore, type EntityInfo } from '../audited-store.js';
 import type { Actor } from '../actor.js';
-import { likeEscape, parseSort, countOf } from '../list-sort.js';
+import { likeEscape, parseSort, pageOf } from '../list-sort.js';
 
 export const BUILDING: EntityInfo<Building> = {
   model: Building,
@@ -52,33 +52,31 @@ export class BuildingService {
         b.where((w) => w.whereILike('b.name', like).orWhereILike('b.address', like));
       }
     };
-    const total = await countOf(db('buildings as b').modify(filter));
-    const rows = await db('buildings as b')
-      .modify(filter)
-      .select(
-        'b.id',
-        'b.name',
-        'b.address',
-        'b.total_area',
-        'b.notes',
-        'b.time_zone',
-        db.raw('(select count(*) from premises p where p.building_id = b.id)::int as premises_count'),
-        db.raw(
-          '(select count(*) from meters m join premises p on p.id = m.premise_id where p.building_id = b.id and m.decommissioned_on is null)::int as meters_count',
-        ),
-        db.raw(
-          `coalesce((select array_agg(distinct c.host order by c.host) from concentrators c where c.building_id = b.id and c.host is not null), '{}') as concentrator_hosts`,
-        ),
-      )
-      .modify((b) => {
-        for (const o of order) b.orderByRaw(`${o.column} ${o.order} nulls last`);
-        b.orderBy('b.id');
-      })
-      .limit(q.limit)
-      .offset(q.offset);
-    return {
-      total,
-      items: rows.map((r: Record<string, any>) => ({
+    return pageOf(
+      db('buildings as b').modify(filter),
+      q,
+      (base) =>
+        base
+          .select(
+            'b.id',
+            'b.name',
+            'b.address',
+            'b.total_area',
+            'b.notes',
+            'b.time_zone',
+            db.raw('(select count(*) from premises p where p.building_id = b.id)::int as premises_count'),
+            db.raw(
+              '(select count(*) from meters m join premises p on p.id = m.premise_id where p.building_id = b.id and m.decommissioned_on is null)::int as meters_count',
+            ),
+            db.raw(
+              `coalesce((select array_agg(distinct c.host order by c.host) from concentrators c where c.building_id = b.id and c.host is not null), '{}') as concentrator_hosts`,
+            ),
+          )
+          .modify((b) => {
+            for (const o of order) b.orderByRaw(`${o.column} ${o.order} nulls last`);
+            b.orderBy('b.id');
+          }),
+      (r) => ({
         id: r.id,
         name: r.name,
         address: r.address,
@@ -88,8 +86,8 @@ export class BuildingService {
         premisesCount: r.premises_count,
         metersCount: r.meters_count,
         concentratorHosts: r.concentrator_hosts,
-      })),
-    };
+      }),
+    );
   }
 
   get(id: string): Promise<Building> {
