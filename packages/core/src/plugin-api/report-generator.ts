@@ -93,9 +93,9 @@ export interface ReportDataSource {
   meters(buildingId: string): Promise<MeterRow[]>;
   /** Readings of the meters with day in [fromDay, toDay] (inclusive), ordered by meter, day, takenAt. */
   readings(meterIds: string[], fromDay: string, toDay: string): Promise<ReadingRow[]>;
-  /** Readings of the meters on exactly these days (the boundary readings of a period). */
+  /** Readings of the meters on exactly these days (the boundary readings of a period), in no particular order. */
   readingsOnDays(meterIds: string[], days: string[]): Promise<ReadingRow[]>;
-  /** Readings with an error code, day in [fromDay, toDay]. */
+  /** Readings with an error code, day in [fromDay, toDay], in no particular order. */
   errorReadings(meterIds: string[], fromDay: string, toDay: string): Promise<ReadingRow[]>;
   /** The latest reading of each meter on or before `day`. */
   lastReadings(meterIds: string[], day: string): Promise<ReadingRow[]>;

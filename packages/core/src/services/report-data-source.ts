@@ -62,16 +62,19 @@ export function createReportDataSource(db: Knex): ReportDataSource {
       return rows.map(toPremiseRow);
     },
     async meters(buildingId: string): Promise<MeterRow[]> {
+      // Kind and unit come from the device types once, not per meter row.
+      const types = new Map<string, { kind: MeterRow['kind']; unit: string | null }>();
+      for (const t of await db('device_types').select('id', 'kind', 'quantities', 'primary_quantity')) {
+        const primary = (t.quantities as Array<{ key: string; unit: string }>).find((q) => q.key === t.primary_quantity);
+        types.set(t.id, { kind: t.kind, unit: primary?.unit ?? null });
+      }
       const rows = await db('meters as m')
         .join('premises as p', 'p.id', 'm.premise_id')
-        .leftJoin('device_types as dt', 'dt.id', 'm.device_type_id')
         .where('p.building_id', buildingId)
         .select(
           'm.id',
           'm.serial',
           'm.device_type_id',
-          'dt.kind',
-          db.raw(`(select q->>'unit' from jsonb_array_elements(dt.quantities) q where q->>'key' = dt.primary_quantity limit 1) as unit`),
           'm.premise_id',
           'm.installed_on',
           'm.decommissioned_on',
@@ -82,8 +85,8 @@ export function createReportDataSource(db: Knex): ReportDataSource {
         id: r.id,
         serial: r.serial,
         deviceTypeId: r.device_type_id,
-        kind: r.kind ?? null,
-        unit: r.unit ?? null,
+        kind: types.get(r.device_type_id)?.kind ?? null,
+        unit: types.get(r.device_type_id)?.unit ?? null,
         premiseId: r.premise_id,
         installedOn: r.installed_on,
         decommissionedOn: r.decommissioned_on,
@@ -104,8 +107,7 @@ export function createReportDataSource(db: Knex): ReportDataSource {
       const rows = await db('readings')
         .whereRaw('meter_id = any(?::uuid[])', [meterIds])
         .whereRaw('day = any(?::date[])', [days])
-        .select(READING_COLUMNS)
-        .orderBy(['meter_id', 'day', 'taken_at']);
+        .select(READING_COLUMNS);
       return rows.map(toReading);
     },
     async errorReadings(meterIds: string[], fromDay: string, toDay: string): Promise<ReadingRow[]> {
@@ -115,8 +117,7 @@ export function createReportDataSource(db: Knex): ReportDataSource {
         .whereBetween('day', [fromDay, toDay])
         .whereNotNull('error_code')
         .whereNot('error_code', '')
-        .select(READING_COLUMNS)
-        .orderBy(['meter_id', 'day', 'taken_at']);
+        .select(READING_COLUMNS);
       return rows.map(toReading);
     },
     async lastReadings(meterIds: string[], day: string): Promise<ReadingRow[]> {
