@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';
 import type { Knex } from 'knex';
-import { DB, LOGGER, REGISTRIES } from '../../tokens.js';
+import { DATABASE, DB, LOGGER, REGISTRIES } from '../../tokens.js';
+import type { Database } from '../../db/database.js';
+import { bulkStoreReadings } from '../readings/bulk-store.js';
 import { ConflictError, InputError, NotFoundError } from '../../plugin-api/errors.js';
 import { coreServices, type Logger } from '../../plugin-api/service-refs.js';
 import type { ReadBatch, ReadProblem } from '../../plugin-api/reader-driver.js';
@@ -58,6 +60,7 @@ export class ImportService {
     @inject(REGISTRIES) private readonly registries: Registries,
     @inject(AuditService) private readonly audit: AuditService,
     @inject(LOGGER) private readonly logger: Logger,
+    @inject(DATABASE) private readonly database: Database,
   ) {}
 
   async parse(upload: UploadedReadings): Promise<{ format: string; batches: ReadBatch[] }> {
@@ -161,6 +164,7 @@ export class ImportService {
     upload: { fileName: string; open: ByteSource; buildingId?: string | null },
     opts: { dryRun: boolean; skipBad: boolean; onProgress?: (phase: 'scan' | 'store', bytes: number) => void },
   ): Promise<ImportSummary> {
+    if (this.database.kind === 'postgres') return this.importBulk(actor, upload, opts);
     const months = new Set<string>();
     for await (const b of csvBatches(upload.open, upload.fileName, 10_000, (n) => opts.onProgress?.('scan', n))) {
       for (const d of candidateDays([b])) months.add(`${d.slice(0, 7)}-01`);
@@ -189,6 +193,33 @@ export class ImportService {
     }
     const summary = this.summary(null, upload.fileName, 'csv', total, opts.dryRun ? 'dry-run' : committed ? 'committed' : 'refused');
     return { ...summary, errorCount: problemCount, message: `${total.stored} новых, ${total.duplicates} уже были${problemCount ? `, ${problemCount} с ошибками` : ''}` };
+  }
+
+  /** PostgreSQL: one pass, COPY into a staging table, set-based checks and one insert. */
+  private async importBulk(
+    actor: Actor,
+    upload: { fileName: string; open: ByteSource; buildingId?: string | null },
+    opts: { dryRun: boolean; skipBad: boolean; onProgress?: (phase: 'scan' | 'store', bytes: number) => void },
+  ): Promise<ImportSummary> {
+    let result: (StoreResult & { problemCount: number }) | undefined;
+    let committed = false;
+    try {
+      await this.db.transaction(async (trx) => {
+        const batches = csvBatches(upload.open, upload.fileName, 10_000, (n) => {
+          opts.onProgress?.('scan', n);
+          opts.onProgress?.('store', n);
+        });
+        result = await bulkStoreReadings(trx, this.db, batches, upload.fileName, { source: 'file', createdBy: actor.userId, buildingId: upload.buildingId ?? null });
+        if (opts.dryRun || (result.problemCount && !opts.skipBad)) throw DRY_RUN;
+        await this.audit.record(trx, actor, { action: 'import', entity: 'import', after: { fileName: upload.fileName, buildingId: upload.buildingId ?? null, new: result.stored, existing: result.duplicates, skipped: result.problemCount } });
+        committed = true;
+      });
+    } catch (err) {
+      if (err !== DRY_RUN) throw err;
+    }
+    const r = result!;
+    const summary = this.summary(null, upload.fileName, 'csv', r, opts.dryRun ? 'dry-run' : committed ? 'committed' : 'refused');
+    return { ...summary, errorCount: r.problemCount, message: `${r.stored} новых, ${r.duplicates} уже были${r.problemCount ? `, ${r.problemCount} с ошибками` : ''}` };
   }
 
   /** One step: parse and store (the CLI). */
