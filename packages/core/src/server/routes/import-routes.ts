@@ -18,6 +18,12 @@ import { AuditService } from '../../services/audit-service.js';
 import { DB, REGISTRIES } from '../../tokens.js';
 import type { Registries } from '../../loader/registries.js';
 
+/** The bytes of an uploaded part: hapi gives an empty file as an empty string (or object). */
+function uploadedBytes(payload: unknown): Buffer {
+  if (Buffer.isBuffer(payload)) return payload;
+  return typeof payload === 'string' ? Buffer.from(payload, 'binary') : Buffer.alloc(0);
+}
+
 interface UploadPart {
   filename?: string;
   payload?: Buffer;
@@ -50,17 +56,16 @@ export const importRoutes: Plugin<{ container: DependencyContainer }> = {
         payload: uploadPayload,
         validate: {
           payload: Joi.object({
-            file: Joi.object({ filename: Joi.string().allow(''), headers: Joi.object(), payload: Joi.binary().required() }).unknown(true).required(),
+            file: Joi.object({ filename: Joi.string().allow(''), headers: Joi.object(), payload: Joi.any().required() }).unknown(true).required(),
             buildingId: uuid.allow('', null),
             driverId: Joi.string().max(200).allow('', null),
           }),
         },
         handler: async (r, h) => {
           const p = r.payload as { file: UploadPart; buildingId?: string; driverId?: string };
-          if (!p.file?.payload) throw new InputError({ ru: 'Нет файла', en: 'No file' }, { field: 'file' });
           const summary = await imports.dryRun(actorOf(r), {
             fileName: p.file.filename || 'upload',
-            content: p.file.payload,
+            content: uploadedBytes(p.file.payload),
             buildingId: p.buildingId || null,
             driverId: p.driverId || null,
           });

@@ -1,0 +1,145 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import ExcelJS from 'exceljs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
+import { multipart } from '../../src/testing/multipart.js';
+import { main } from '../../src/cli/main.js';
+import { parseReadingsFile } from '../../src/services/intake/readings-csv.js';
+import { InputError } from '../../src/plugin-api/errors.js';
+import { ImportService } from '../../src/services/intake/import-service.js';
+import { SYSTEM_ACTOR } from '../../src/services/actor.js';
+
+/** Every kind of bad file: a precise error, and the database unchanged (counted). */
+describe('intake: bad input', function () {
+  this.timeout(120_000);
+  let app: TestApp;
+  let cookie: string;
+  let dir: string;
+  before(async () => {
+    app = await createTestApp({ config: { demo: true } });
+    cookie = (await app.loginAs('manager'))!;
+    dir = mkdtempSync(join(tmpdir(), 'amr-bad-'));
+  });
+  after(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const counts = async () => {
+    const k = app.database.knex;
+    return Promise.all(['readings', 'meters', 'buildings', 'radiators'].map(async (t) => Number((await k(t).count({ n: '*' }))[0]!.n)));
+  };
+  const upload = (url: string, name: string, content: Buffer) => {
+    const m = multipart({}, { name, content });
+    return app.inject({ method: 'POST', url, cookie, payload: m.payload, headers: m.headers });
+  };
+  const validXlsx = async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('x');
+    ws.addRow(['serial', 'date', 'value']);
+    ws.addRow(['A1-1', '01.05.2024', 2100]);
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  };
+
+  const CASES: Array<[string, Buffer, RegExp]> = [
+    ['empty', Buffer.alloc(0), /файл пуст/],
+    ['header only', Buffer.from('serial;date;value\r\n'), /только заголовок/],
+    ['wrong header', Buffer.from('a;b;c\n1;2;3\n'), /нет столбцов serial, date, value/],
+    ['binary garbage', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0x02, 0x03]), /не текстовый файл/],
+    ['a damaged workbook', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 7)]), /поврежденный файл Excel/],
+    ['old .xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), /\.xls не поддерживается/],
+  ];
+
+  for (const [name, content, message] of CASES) {
+    it(`refuses ${name} with a precise error and changes nothing`, async () => {
+      const before = await counts();
+      const res = await upload('/api/imports', `${name}.csv`, content);
+      expect(res.statusCode, res.payload).to.equal(400);
+      expect(res.json().message).to.match(message);
+      expect(await counts()).to.deep.equal(before);
+    });
+  }
+
+  it('lists truncated rows, wrong encodings, 10⁹ numbers, negatives and dates out of range by line, storing none of the file', async () => {
+    const before = await counts();
+    const text = Buffer.concat([
+      Buffer.from('serial;date;value\nA1-1;01.05.2024;1000000000\nA1-2;01.05.2024;-3\nA1-3;01.05.1989;3\nA2-1;01.05.2024\n'),
+      Buffer.from([0x41, 0x32, 0x2d, 0x32, 0x3b, 0xff, 0xfe, 0x3b, 0x31, 0x0a]),
+      Buffer.from('A2-3;01.05.2024;601\n'),
+    ]);
+    const dry = (await upload('/api/imports', 'mixed.csv', text)).json();
+    expect(dry.errors.map((e: { line: number; code: string }) => [e.line, e.code])).to.deep.equal([
+      [2, 'bad-value'],
+      [3, 'bad-value'],
+      [4, 'bad-date'],
+      [5, 'bad-value'],
+      [6, 'bad-date'],
+    ]);
+    const commit = (await app.inject({ method: 'POST', url: `/api/imports/${dry.id}/commit`, cookie, payload: {} })).json();
+    expect(commit.status).to.equal('refused');
+    expect(await counts()).to.deep.equal(before);
+  });
+
+  it('refuses a 200 MB upload over the limit, a 200 MB file with a wrong header at line 1, and binary data, changing nothing', async () => {
+    const before = await counts();
+    const big = Buffer.alloc(200 * 1024 * 1024, 0x41);
+    const res = await upload('/api/imports', 'big.csv', big);
+    expect(res.statusCode).to.equal(413);
+    // A 200 MB file on the command line with a wrong header: refused at its first line.
+    const path = join(dir, 'big.csv');
+    await new Promise<void>((resolve, reject) => {
+      const out = createWriteStream(path);
+      out.on('error', reject);
+      out.write('номер;когда;сколько\n');
+      const line = 'A1-1;01.05.2024;2100\n'.repeat(1024 * 64);
+      let written = 0;
+      const write = () => {
+        while (written < 200 * 1024 * 1024) {
+          written += line.length;
+          if (!out.write(line)) return void out.once('drain', write);
+        }
+        out.end(() => resolve());
+      };
+      write();
+    });
+    const imports = app.container.resolve(ImportService);
+    const { createReadStream } = await import('node:fs');
+    let refused: unknown;
+    try {
+      await imports.importStream(SYSTEM_ACTOR, { fileName: 'big.csv', open: () => createReadStream(path, { highWaterMark: 1 << 20 }) }, { dryRun: false, skipBad: false });
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).to.be.instanceOf(InputError);
+    expect((refused as InputError).details).to.include({ line: 1, field: 'serial' });
+    expect(await counts()).to.deep.equal(before);
+    writeFileSync(path, Buffer.concat([Buffer.from('serial;date;value\n'), Buffer.alloc(1024, 0)]));
+    const err: string[] = [];
+    const code = await main(['import', path], {
+      stdout: { write: () => true } as never,
+      stderr: { write: (s: string) => err.push(s) } as never,
+      env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', LOG_LEVEL: 'silent', OPENAMR_CONFIG: join(dir, 'none.json') },
+      cwd: dir,
+    });
+    expect(code).to.equal(1);
+  });
+
+  it('never throws anything but InputError on mutated workbooks', async () => {
+    const seed = await validXlsx();
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(seed.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), async (edits) => {
+        const b = Buffer.from(seed);
+        for (const [i, v] of edits) b[i] = v;
+        try {
+          await parseReadingsFile('fuzz.xlsx', b);
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+        }
+      }),
+      { numRuns: 30, seed: 11 },
+    );
+  });
+});
