@@ -143,3 +143,54 @@ describe('intake: bad input', function () {
     );
   });
 });
+
+describe('intake: other parsers (fuzz) and driver exports', function () {
+  this.timeout(120_000);
+  let app: TestApp;
+  let cookie: string;
+  before(async () => {
+    app = await createTestApp({ plugins: [{ package: '@openamr/plugin-example' }] });
+    cookie = (await app.loginAs('manager'))!;
+  });
+  after(() => app?.close());
+
+  const upload = (url: string, name: string, content: Buffer, fields: Record<string, string> = {}) => {
+    const m = multipart(fields, { name, content });
+    return app.inject({ method: 'POST', url, cookie, payload: m.payload, headers: m.headers });
+  };
+
+  it('reads a concentrator export through its driver (driverId) and names the driver as the format', async () => {
+    const p = (await app.inject({ method: 'POST', url: '/api/premises', cookie, payload: { number: '1', area: 10, kind: 'residential' } })).json();
+    await app.inject({ method: 'POST', url: '/api/meters', cookie, payload: { serial: 'EX-1', deviceTypeId: 'example.water-meter', premiseId: p.id } });
+    const res = await upload('/api/imports', 'export.txt', Buffer.from('serial;date;value\nEX-1;2024-01-01;12.5\nEX-1;2024-01-xx;13\n'), { driverId: 'example.fixture-file' });
+    expect(res.statusCode, res.payload).to.equal(201);
+    expect(res.json()).to.include({ format: 'example.fixture-file', new: 1 });
+    expect(res.json().errors[0]).to.include({ line: 3, code: 'bad-date' });
+    const unknown = await upload('/api/imports', 'export.txt', Buffer.from('x'), { driverId: 'nobody.driver' });
+    expect(unknown.statusCode).to.equal(400);
+    expect(unknown.json().message).to.equal('Нет драйвера «nobody.driver»');
+  });
+
+  it('answers every mutated radiator catalogue and legacy workbook with a result or a 400, never a 500', async () => {
+    const seeds = [
+      ['/api/radiators/import', Buffer.from('model;manufacturer;type;height;width;coefficient\nМС-140;Сантехлит;чугун;588;756;1,12\n')],
+      ['/api/legacy-imports', await (async () => {
+        const wb = new ExcelJS.Workbook();
+        wb.addWorksheet('Buildings').addRow(['name', 'address']);
+        wb.getWorksheet('Buildings')!.addRow(['Дом', 'ул. 1']);
+        return Buffer.from(await wb.xlsx.writeBuffer());
+      })()],
+    ] as const;
+    for (const [url, seed] of seeds) {
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(fc.nat(seed.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), async (edits) => {
+          const b = Buffer.from(seed);
+          for (const [i, v] of edits) b[i] = v;
+          const res = await upload(url, 'fuzz', b);
+          expect(res.statusCode, res.payload).to.be.oneOf([200, 201, 400]);
+        }),
+        { numRuns: 25, seed: 5 },
+      );
+    }
+  });
+});
