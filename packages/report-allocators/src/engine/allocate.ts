@@ -1,5 +1,5 @@
 import { classify, type Method } from './classify.js';
-import { D, EX, PER_GCAL, PER_W, W, ZERO, dec, exact, fixed4, fixedHalfUp, quotient, scaleOf, type Dec, type Exact, type HeatUnit } from './decimal.js';
+import { D, EX, PER_GCAL, assertExact, PER_W, W, ZERO, dec, exact, fixed4, fixedHalfUp, quotient, scaleOf, type Dec, type Exact, type HeatUnit } from './decimal.js';
 import { addDays } from './days.js';
 import { failure } from './errors.js';
 import { validateAllocationInput, type AllocationInput, type PremiseInput, type PremiseKind } from './input-schema.js';
@@ -192,6 +192,7 @@ export function allocateValidated(input: AllocationInput): AllocationResult {
 
   // Step 9. Allocator premises: Q_alloc = Q − Σ others, decided exactly.
   const allocNum = work.reduce((s, w, i) => (w.method === 'allocators' ? s : s.minus(numerators[i]!)), qNum);
+  assertExact(qNum, den, allocNum);
   if (allocNum.isNeg()) return failure('NEGATIVE_REMAINDER');
   const allocatorPremises = work.filter((w) => w.method === 'allocators');
   const sumR = allocatorPremises.reduce((s, w) => s.plus(exact(w.units)), new EX(0));

@@ -5,12 +5,17 @@ export const D = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVE
 export type Dec = InstanceType<typeof D>;
 
 /**
- * Exact ring arithmetic: with the largest precision decimal.js allows, `plus`, `minus` and
- * `times` of finite decimals never round (they only grow the digits they need). Never
- * divide with it (a division would run to a billion digits); divide in `D`, or use `divToInt`.
+ * Exact ring arithmetic: `plus`, `minus` and `times` of the engine's decimals need far fewer
+ * than 1,000 significant digits (a few input values multiplied), so they never round here;
+ * `assertExact` makes sure. Divide in `D` (or use `divToInt`), not with this one.
  */
-export const EX = Decimal.clone({ precision: 1e9, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -7, toExpPos: 21 });
+export const EX = Decimal.clone({ precision: 1000, rounding: Decimal.ROUND_HALF_EVEN });
 export type Exact = InstanceType<typeof EX>;
+
+/** Throws when a value has reached EX's precision (so it may have been rounded): a bug, never a silent digit. */
+export function assertExact(...xs: Exact[]): void {
+  for (const x of xs) if (x.sd() >= EX.precision) throw new RangeError('allocation: an exact intermediate value exceeds 1000 digits');
+}
 
 /** A number or decimal string from the input, exactly: numbers go through their shortest text form. */
 export function dec(x: number | string): Dec {

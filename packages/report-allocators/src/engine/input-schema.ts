@@ -49,11 +49,17 @@ export interface AllocationInput {
 
 const day = Joi.string()
   .custom((v: string, h) => (isValidDay(v) ? v : h.error('date.format')))
-  .messages({ 'date.format': '{{#label}} must be a date YYYY-MM-DD' });
+  .messages({ 'date.format': '{{#label}} must be a date YYYY-MM-DD', 'string.base': '{{#label}} must be a date YYYY-MM-DD' });
 // A JSON number (finite; it has passed through a binary float already, so its shortest text
 // is taken) or a decimal string, kept as text: joi never converts a string to a number here.
 const decimal = Joi.alternatives()
-  .try(Joi.number().strict(), Joi.string().trim().pattern(/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/))
+  .try(
+    Joi.number().strict(),
+    Joi.string()
+      .trim()
+      .pattern(/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/)
+      .messages({ 'string.pattern.base': '{{#label}} must be a number' }),
+  )
   .messages({ 'alternatives.match': '{{#label}} must be a number', 'alternatives.types': '{{#label}} must be a number' });
 const heatUnit = Joi.string().valid('Gcal', 'GJ', 'MWh', 'kWh');
 const kind = Joi.string().valid('residential', 'non-residential');

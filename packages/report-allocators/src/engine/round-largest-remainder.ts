@@ -1,4 +1,4 @@
-import { D, EX, type Dec, type Exact } from './decimal.js';
+import { D, EX, assertExact, type Dec, type Exact } from './decimal.js';
 
 const SCALE = new EX(10_000);
 
@@ -15,6 +15,7 @@ export function roundLargestRemainder(numerators: ReadonlyArray<Exact | Dec>, de
   // In units of 0.0001: floor(n × 10⁴ / den) and the remainder n × 10⁴ − floor × den (≥ 0).
   const rows = numerators.map((n, i) => {
     const scaled = new EX(n).times(SCALE);
+    assertExact(scaled, den);
     let floor = scaled.divToInt(den);
     let rest = scaled.minus(floor.times(den));
     if (rest.isNeg()) {

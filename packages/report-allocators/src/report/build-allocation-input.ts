@@ -29,11 +29,14 @@ export function addDays(day: string, n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The engine's precision for the one conversion done here (mixed building-meter units). */
+const D60 = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN });
+
 const GCAL_PER: Record<string, Decimal> = {
-  Gcal: new Decimal(1),
-  GJ: new Decimal('4.1868'),
-  MWh: new Decimal('1.163'),
-  kWh: new Decimal('1163'),
+  Gcal: new D60(1),
+  GJ: new D60('4.1868'),
+  MWh: new D60('1.163'),
+  kWh: new D60('1163'),
 };
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -158,7 +161,7 @@ export async function buildAllocationInput(data: ReportDataSource, params: Alloc
       ? { unit: heat[0]?.unit ?? 'Gcal', readings: heat.map((h) => ({ date: h.day, value: h.value })) }
       : {
           unit: 'Gcal',
-          readings: heat.map((h) => ({ date: h.day, value: new Decimal(h.value).div(GCAL_PER[h.unit] ?? 1).toString() })),
+          readings: heat.map((h) => ({ date: h.day, value: new D60(h.value).div(GCAL_PER[h.unit] ?? 1).toString() })),
         };
   const norms = normRows.map((n) => ({ kind: n.kind, from: n.effectiveFrom, value: n.value }));
 

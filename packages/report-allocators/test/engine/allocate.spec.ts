@@ -235,4 +235,195 @@ describe('engine/allocate', () => {
       expect(gcal(r)).to.deep.equal({ '1': '0.1500', '2': '0.1500' });
     });
   });
+
+  describe('allocate() precedence', () => {
+    it('lets NON_POSITIVE_HEAT (step 2) win over COVERAGE_BELOW_HALF (step 7)', () => {
+      expect(code(building([premise('1', 10, [good('a', 1, 10)]), premise('2', 90)], { options: { manualHeatGcal: '-1' } }))).to.equal('NON_POSITIVE_HEAT');
+    });
+
+    it('lets COVERAGE_BELOW_HALF (step 7) win over NO_NORM (step 8)', () => {
+      expect(code(building([premise('1', 40, [good('a', 1, 10)]), premise('2', 60)], { norms: [], options: { byNorm: true } }))).to.equal('COVERAGE_BELOW_HALF');
+    });
+
+    it('lets NO_NORM (step 8) win over NEGATIVE_REMAINDER (step 9), also for a later premise', () => {
+      // The residential norm alone takes 20 × 0.5 = 10 Gcal of Q = 1; the shop has no norm.
+      const p = [premise('1', 60, [good('a', 1, 10)]), premise('2', 20), premise('3', 20, [], { kind: 'non-residential' })];
+      const norms = [{ kind: 'residential', from: '2020-01-01', value: '0.5' }];
+      expect(code(building(p, { norms, options: { byNorm: true, manualHeatGcal: 1 } }))).to.equal('NO_NORM');
+      expect(code(building(p.slice(0, 2), { norms, options: { byNorm: true, manualHeatGcal: 1 } }))).to.equal('NEGATIVE_REMAINDER');
+    });
+
+    it('checks NEGATIVE_REMAINDER before ZERO_UNITS: the allocators counted nothing and the norms took more than Q', () => {
+      const p = [premise('1', 60, [good('a', 1, 0)]), premise('2', 40, [], { kind: 'non-residential' })];
+      // Q_alloc = 1 − 40 × 0.03 = −0.2 and ΣR = 0.
+      expect(code(building(p, { options: { byNorm: true, manualHeatGcal: 1 } }))).to.equal('NEGATIVE_REMAINDER');
+    });
+  });
+
+  describe('allocate() exactness', () => {
+    it('decides Q_alloc = 0 exactly: a whole-month norm is exactly 1 month, so ΣR = 0 gives 0, not ZERO_UNITS', () => {
+      // Q = 1; the heat meter counted 0; 40 m² × 0.025 × f(January) = 1 exactly; nothing is left.
+      const p = [
+        premise('A', 50, [], { heatMeters: [heatMeter('h', 'Gcal', [['2024-01-01', 0], ['2024-02-01', 0]])] }),
+        premise('B', 40),
+        premise('C', 10, [good('c', 1, 0)]),
+      ];
+      const r = run(building(p, { norms: [{ kind: 'residential', from: '2020-01-01', value: '0.025' }], options: { byNorm: true, majority: false, manualHeatGcal: '1' } }));
+      expect(r.ok, JSON.stringify(r.error)).to.equal(true);
+      expect(gcal(r)).to.deep.equal({ A: '0.0000', B: '1.0000', C: '0.0000' });
+      expect(r).to.include({ allocatedGcal: '0.0000', totalUnits: '0.0000', gcalPerUnit: null, monthFactor: '1.0000000000' });
+    });
+
+    it('sees two equal remainders of different premises as a tie and gives the 0.0001 to the earlier one', () => {
+      // f = 3/29 (26.02–28.02.2024). 143.4 × 0.0185 × 3/29 = 7.9587/29 = 0.274437…, 73.8 × 0.0185 × 3/29 = 4.0959/29 = 0.141237…:
+      // both remainders are exactly 0.0011/29 = 0.0000379…; the allocator premise gets 10 − 12.0546/29 = 9.584324… (remainder 0.0000241…).
+      const x = allocator('x', 1, [['2024-02-26', 0], ['2024-02-29', 10]]);
+      const over = { period: { from: '2024-02-26', to: '2024-02-28' }, norms: [{ kind: 'residential', from: '2020-01-01', value: '0.0185' }], options: { byNorm: true, manualHeatGcal: 10 } };
+      const r = run(building([premise('P1', '143.4'), premise('P2', '73.8'), premise('P3', 300, [x])], over));
+      expect(gcal(r)).to.deep.equal({ P1: '0.2745', P2: '0.1412', P3: '9.5843' });
+      expect(r.monthFactor).to.equal('0.1034482759');
+      const swapped = run(building([premise('P2', '73.8'), premise('P1', '143.4'), premise('P3', 300, [x])], over));
+      expect(gcal(swapped)).to.deep.equal({ P2: '0.1413', P1: '0.2744', P3: '9.5843' });
+    });
+
+    it('rounds Q from a meter in MWh once: 1 MWh = 0.859845… Gcal', () => {
+      const r = run(building([premise('1', 10, [good('a', 1, 1)])], { buildingMeter: { unit: 'MWh', readings: [{ date: '2024-01-01', value: '7' }, { date: '2024-02-01', value: '8' }] } }));
+      expect(r).to.include({ heatGcal: '0.8598', heatGcalExact: '0.8598452279' });
+      expect(r.premises[0].gcal).to.equal('0.8598');
+    });
+
+    it('takes exponent strings and JSON numbers as the decimals they write', () => {
+      const r = run(building([premise('1', '6e1', [good('a', '1.25E0', '8')]), premise('2', 40.0)], { options: { manualHeatGcal: '1e1' } }));
+      expect(r).to.include({ heatGcal: '10.0000', totalArea: '100' });
+      expect(gcal(r)).to.deep.equal({ '1': '6.0000', '2': '4.0000' });
+      expect(r.premises[0].units).to.equal('10.0000');
+    });
+  });
+
+  describe('allocate() building meter', () => {
+    it('converts MWh and kWh readings of the days d1 and d2 + 1 (the first reading of a day)', () => {
+      const p = [premise('1', 10, [good('a', 1, 1)])];
+      const mwh = { unit: 'MWh', readings: [{ date: '2024-01-01', value: '100' }, { date: '2024-01-01', value: '99' }, { date: '2024-02-01', value: '111.63' }] };
+      expect(run(building(p, { buildingMeter: mwh })).heatGcal).to.equal('10.0000');
+      const kwh = { unit: 'kWh', readings: [{ date: '2024-01-15', value: '5' }, { date: '2024-02-01', value: '11630' }, { date: '2024-01-01', value: '0' }] };
+      const r = run(building(p, { buildingMeter: kwh }));
+      expect(r.heatGcal).to.equal('10.0000');
+      expect(r.buildingMeter).to.deep.equal({ unit: 'kWh', startDate: '2024-01-01', endDate: '2024-02-01', startValue: '0', endValue: '11630' });
+    });
+
+    it('prefers the hand-entered heat to the meter and does not echo the meter then', () => {
+      const r = run(building([premise('1', 10, [good('a', 1, 1)])], { options: { manualHeatGcal: '3.14159' } }));
+      expect(r).to.include({ heatSource: 'manual', heatGcal: '3.1416' });
+      expect(r.buildingMeter).to.equal(undefined);
+      expect(r.options).to.deep.equal({ byNorm: false, majority: true, manualHeatGcal: '3.14159' });
+    });
+  });
+
+  describe('allocate() heat meters replaced', () => {
+    it('adds the deltas of a heat meter replaced mid-period (in Gcal) and converts GJ exactly once', () => {
+      const old = heatMeter('h-old', 'Gcal', [['2024-01-01', 5], ['2024-01-11', 6]], { removed: '2024-01-11' });
+      const fresh = heatMeter('h-new', 'Gcal', [['2024-01-11', 0], ['2024-02-01', 2]], { installed: '2024-01-11' });
+      const gone = heatMeter('h-gone', 'GJ', [], { removed: '2023-12-01' });
+      const r = run(building([premise('h', 30, [], { heatMeters: [old, fresh, gone] }), premise('a', 70, [good('x', 1, 10)])]));
+      expect(r.premises[0]).to.include({ method: 'heat-meter', gcal: '3.0000' });
+      expect(r.premises[0].heatMeters.map((m: any) => m.status)).to.deep.equal(['reported', 'reported', 'not-in-period']);
+      expect(gcal(r)).to.deep.equal({ h: '3.0000', a: '7.0000' });
+      // 1 GJ = 0.2388458966… Gcal.
+      const gj = run(building([premise('h', 30, [], { heatMeters: [heatMeter('g', 'GJ', [['2024-01-01', 0], ['2024-02-01', 1]])] }), premise('a', 70, [good('x', 1, 10)])]));
+      expect(gcal(gj)).to.deep.equal({ h: '0.2388', a: '9.7612' });
+    });
+
+    it('falls to area when a heat meter has an error in its window', () => {
+      const broken = heatMeter('h', 'Gcal', [['2024-01-01', 0], ['2024-02-01', 2]], { errors: [{ date: '2024-01-15', code: 'E4' }] });
+      const r = run(building([premise('h', 30, [], { heatMeters: [broken] }), premise('a', 70, [good('x', 1, 10)])]));
+      expect(r.premises[0]).to.include({ method: 'area-average', gcal: '3.0000' });
+      expect(r.premises[0].heatMeters[0]).to.include({ status: 'error', errorCode: 'E4', reported: false });
+    });
+  });
+
+  describe('allocate() units', () => {
+    it('estimates with the coefficient-weighted average, once per premise: R = Σr × Σk_all / Σk_working', () => {
+      // r = 10 × 0.3 = 3 and 5 × 0.6 = 3; the missing one (k = 1) gets 1 × 6 / 0.9 = 6.666…; R = 12.666… → 12.6667.
+      const r = run(building([premise('1', 60, [good('a', '0.3', 10), good('b', '0.6', 5), silent('c', 1)]), premise('2', 40)]));
+      expect(r.premises[0]).to.include({ units: '12.6667', estimated: 1, gcal: '6.0000' });
+      expect(r.premises[0].allocators[2]).to.include({ estimated: true, status: 'no-end-reading', reported: false });
+      // 60 significant digits, half-even: 6.666…667.
+      expect(r.premises[0].allocators[2].reducedUnits).to.equal(`6.${'6'.repeat(58)}7`);
+    });
+
+    it('keeps ΣR and Q_alloc for the explanation (B1)', () => {
+      const r = run(building([premise('1', 60, [good('a', 1.2, 10), good('b', 0.8, 20), silent('c', 1.5)]), premise('2', 40)]));
+      expect(r).to.deep.include({
+        heatGcal: '10.0000',
+        heatGcalExact: '10.0000000000',
+        heatSource: 'building-meter',
+        coveredArea: '60',
+        totalArea: '100',
+        coveragePercent: '60.00',
+        allocatedGcal: '6.0000',
+        totalUnits: '49.0000',
+        gcalPerUnit: '0.1224489796',
+        monthFactor: '1.0000000000',
+        averageGcalPerM2: '0.1000000000',
+        normsUsed: {},
+        period: { from: '2024-01-01', to: '2024-01-31', end: '2024-02-01' },
+        buildingMeter: { unit: 'Gcal', startDate: '2024-01-01', endDate: '2024-02-01', startValue: '100', endValue: '110' },
+      });
+      expect(r.premises[0]).to.deep.include({ kind: 'residential', area: '60', allocatorsTotal: 3, allocatorsReported: 2, gcalExact: '6.0000000000', gcalPerM2: '0.1000' });
+      expect(r.premises[0].allocators[0]).to.deep.equal({
+        serial: 'a',
+        coefficient: '1.2',
+        start: '2024-01-01',
+        stop: '2024-02-01',
+        startValue: '1000',
+        endValue: '1010',
+        delta: '10',
+        reducedUnits: '12',
+        status: 'reported',
+        inPeriod: true,
+        reported: true,
+        estimated: false,
+      });
+      expect(r.premises[1]).to.not.have.any.keys('units', 'estimated', 'norm');
+    });
+  });
+
+  describe('allocate() schema messages', () => {
+    const fails = (mutate: (x: any) => void) => {
+      const x: any = building([premise('1', 10, [good('a', 1, 10)])]);
+      mutate(x);
+      try {
+        allocate(x);
+      } catch (err) {
+        expect(err).to.be.instanceOf(AllocationInputError);
+        return { message: (err as AllocationInputError).message, field: (err as AllocationInputError).field };
+      }
+      throw new Error('no schema failure');
+    };
+
+    it('names the field path in the message: "premises[0].allocators[0].coefficient must be a number"', () => {
+      expect(fails((x) => (x.premises[0].allocators[0].coefficient = 'one'))).to.deep.equal({
+        message: 'premises[0].allocators[0].coefficient must be a number',
+        field: 'premises[0].allocators[0].coefficient',
+      });
+      expect(fails((x) => (x.premises[0].allocators[0].coefficient = true)).message).to.equal('premises[0].allocators[0].coefficient must be a number');
+      expect(fails((x) => (x.premises[0].area = '12,5')).message).to.equal('premises[0].area must be a number');
+      expect(fails((x) => delete x.period.to)).to.deep.equal({ message: 'period.to is required', field: 'period.to' });
+      expect(fails((x) => (x.period.from = 20240101)).message).to.equal('period.from must be a date YYYY-MM-DD');
+      expect(fails((x) => (x.premises[0].kind = 'office')).field).to.equal('premises[0].kind');
+      expect(fails((x) => delete x.premises[0].allocators[0].readings).message).to.equal('premises[0].allocators[0].readings is required');
+      expect(fails((x) => (x.premises[0].allocators[0].errors = [{ date: '2024-01-05' }])).field).to.equal('premises[0].allocators[0].errors[0].code');
+      expect(fails((x) => (x.options.majority = 'yes')).message).to.equal('options.majority must be a boolean');
+    });
+
+    it('lets rule violations through to the calculation (a reversed period, a missing norm, negative heat)', () => {
+      expect(code(building([premise('1', 10, [good('a', 1, 10)])], { period: { from: '2024-02-01', to: '2024-01-01' } }))).to.equal('INVALID_PERIOD');
+      expect(code(building([premise('1', 10, [good('a', 1, 10)])], { options: { manualHeatGcal: '-5' } }))).to.equal('NON_POSITIVE_HEAT');
+    });
+
+    it('accepts a numeric premise id (as text) and unknown extra fields', () => {
+      const r = run({ ...building([{ ...premise('x', 10, [good('a', 1, 10)]), id: 17, note: 'угловая' }]), source: 'test' });
+      expect(r.premises[0].id).to.equal('17');
+    });
+  });
 });
