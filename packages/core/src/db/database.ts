@@ -51,9 +51,13 @@ async function openPostgres(url: string, schema?: string, poolMax = 10): Promise
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 30_000,
   });
+  let kind: DatabaseKind = 'postgres';
   try {
     if (schema) await knex.raw('create schema if not exists ??', [schema]);
-    else await knex.raw('select 1');
+    // A PGlite served over a socket (another process's embedded database) speaks the protocol
+    // but not COPY FROM STDIN: the bulk paths must know.
+    const v = await knex.raw('select version() as v');
+    if (/PGlite/.test(String(v.rows[0]?.v))) kind = 'pglite';
   } catch (err) {
     await knex.destroy();
     throw new ConfigError(
@@ -64,7 +68,7 @@ async function openPostgres(url: string, schema?: string, poolMax = 10): Promise
       { field: 'DATABASE_URL' },
     );
   }
-  return { kind: 'postgres', knex, describe: redact(url), close: () => knex.destroy() };
+  return { kind, knex, describe: redact(url), close: () => knex.destroy() };
 }
 
 /**
