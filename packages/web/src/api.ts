@@ -1,42 +1,54 @@
-import { lang } from './i18n.js';
+import { lang, t } from './i18n.js';
 
-/** An answer of the server that is not 2xx, with its `{statusCode, error, message}`. */
+export const SESSION_EXPIRED = 'amr-session-expired';
+
+/** A non-2xx answer of the server; `message` is the server's, already in the user's language. */
 export class ApiError extends Error {
   constructor(
-    readonly status: number,
+    readonly statusCode: number,
+    readonly error: string,
     message: string,
     readonly field?: string,
   ) {
     super(message);
+    this.name = 'ApiError';
   }
 }
 
-/** JSON over fetch with the session cookie; a 401 tells the shell the session is gone. */
+interface ErrorBody {
+  statusCode?: number;
+  error?: string;
+  message?: string;
+  details?: { field?: string };
+}
+
+/**
+ * JSON over fetch with the session cookie. Any 401 except the login's own announces
+ * `amr-session-expired` on window; the shell decides whether that means anything.
+ */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': lang() };
+  if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: { 'accept-language': lang(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    res = await fetch(path, { method, credentials: 'same-origin', headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
-    throw new ApiError(0, lang() === 'ru' ? 'Сервер недоступен' : 'The server cannot be reached');
+    throw new ApiError(0, 'Network Error', t('error.network'));
   }
-  if (res.status === 401 && path !== '/api/auth/login' && path !== '/api/auth/me') {
-    window.dispatchEvent(new CustomEvent('amr-session-expired'));
-  }
+  if (res.status === 401 && path !== '/api/auth/login') window.dispatchEvent(new CustomEvent(SESSION_EXPIRED));
   if (!res.ok) {
-    const err = (await res.json().catch(() => ({}))) as { message?: string; field?: string };
-    throw new ApiError(res.status, err.message ?? res.statusText, err.field);
+    const err = (await res.json().catch(() => ({}))) as ErrorBody;
+    throw new ApiError(err.statusCode ?? res.status, err.error ?? res.statusText, err.message ?? res.statusText, err.details?.field);
   }
   return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
 }
 
+export type Role = 'operator' | 'manager' | 'administrator';
+
+/** `GET /api/auth/me` and the answer of a login. */
 export interface Me {
   id: string;
   email: string;
-  role: 'operator' | 'manager' | 'administrator';
-  name: string | null;
+  role: Role;
+  name?: string | null;
 }

@@ -2,63 +2,110 @@ import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { createTestApp, TEST_ADMIN, type TestApp } from '@openamr/core/testing';
 import { buildWeb, launchBrowser } from './browser.js';
+import { ADMIN, startServer, type RunningServer } from './server.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 
-describe('web shell (Chromium)', function () {
+describe('web shell (Chromium against `openamr serve`)', function () {
   this.timeout(120_000);
-  let app: TestApp;
-  let browser: Browser;
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
   let page: Page;
   let url: string;
+  const pageErrors: string[] = [];
 
   before(async function () {
     browser = await launchBrowser(this);
     await buildWeb();
-    app = await createTestApp();
-    url = await app.listen();
+    server = await startServer();
+    url = server.url;
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
+
   after(async () => {
     await browser?.close();
-    await app?.close();
+    await server?.stop();
   });
 
-  it('shows the login form, then the server\'s message for a wrong password', async () => {
+  const emailInput = () => page.locator('input[type=email][name=email]');
+  const passwordInput = () => page.locator('input[type=password][name=password]');
+  const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true });
+
+  async function logIn(password: string) {
+    await emailInput().fill(ADMIN.email);
+    await passwordInput().fill(password);
+    await page.getByRole('button', { name: 'Войти', exact: true }).click();
+  }
+
+  it('shows the login form to a visitor without a session', async () => {
     await page.goto(url);
-    await page.locator('input[type=email][name=email]').fill(TEST_ADMIN.email);
-    await page.locator('input[type=password]').fill('wrong-password');
+    await emailInput().waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}login.png` });
-    await page.getByRole('button', { name: 'Войти' }).click();
-    expect(await page.getByRole('alert').textContent()).to.equal('Неверный email или пароль');
+    expect(await page.title()).to.contain('OpenAMR');
   });
 
-  it('logs in: the form is gone and the overview says «Обзор»', async () => {
-    await page.locator('input[type=password]').fill(TEST_ADMIN.password);
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.getByRole('heading', { name: 'Обзор' }).waitFor();
-    expect(await page.locator('input[type=email]').count()).to.equal(0);
-    expect(await page.locator('header').textContent()).to.contain('Администратор');
+  it('shows the server\'s message under the form for a wrong password', async () => {
+    await logIn('wrong-password');
+    await page.getByRole('alert').getByText('Неверный email или пароль').waitFor();
+    expect(await emailInput().count()).to.equal(1);
+  });
+
+  it('replaces the login form with the overview on the right password', async () => {
+    await logIn(ADMIN.password);
+    await heading('Обзор').waitFor();
+    expect(await emailInput().count()).to.equal(0);
+    const header = await page.locator('header').textContent();
+    expect(header).to.contain(ADMIN.email).and.to.contain('Администратор');
     await page.screenshot({ path: `${SCREENSHOTS}overview.png` });
   });
 
-  it('switches to English, keeps the session on reload and opens deep links', async () => {
-    await page.getByRole('button', { name: 'EN' }).click();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    await page.reload();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    await page.goto(`${url}/settings`);
-    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+  it('navigates with the left menu and changes the URL', async () => {
+    await page.getByRole('link', { name: 'Справочники' }).click();
+    await heading('Справочники').waitFor();
+    expect(new URL(page.url()).pathname).to.equal('/reference');
+    expect(await page.locator('main').textContent()).to.contain('Раздел в разработке');
     await page.goBack();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    await page.getByRole('button', { name: 'RU' }).click();
+    await heading('Обзор').waitFor();
+  });
+
+  it('switches to English and keeps the session and the language on reload', async () => {
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await heading('Overview').waitFor();
+    expect(await page.getByRole('link', { name: 'Reference data' }).count()).to.equal(1);
+    expect(await page.locator('header').textContent()).to.contain('Administrator');
+    await page.reload();
+    await heading('Overview').waitFor();
+    await page.getByRole('button', { name: 'RU', exact: true }).click();
+    await heading('Обзор').waitFor();
+  });
+
+  it('opens a deep link to its section', async () => {
+    await page.goto(`${url}/settings`);
+    await heading('Настройки').waitFor();
+    expect(await page.locator('nav a[aria-current=page]').textContent()).to.equal('Настройки');
+  });
+
+  it('shows «Сессия истекла, войдите снова» when the server answers 401 to a logged-in user', async () => {
+    await page.context().clearCookies();
+    await page.getByRole('button', { name: 'Выйти', exact: true }).click();
+    await page.getByText('Сессия истекла, войдите снова').waitFor();
+    expect(await emailInput().count()).to.equal(1);
+    await logIn(ADMIN.password);
+    await heading('Настройки').waitFor();
   });
 
   it('logs out back to the login form', async () => {
-    await page.getByRole('button', { name: 'Выйти' }).click();
-    await page.locator('input[type=email][name=email]').waitFor();
+    await page.getByRole('button', { name: 'Выйти', exact: true }).click();
+    await emailInput().waitFor();
+    expect(await page.getByText('Сессия истекла').count()).to.equal(0);
+    await page.reload();
+    await emailInput().waitFor();
+  });
+
+  it('raised no error in the page', () => {
+    expect(pageErrors).to.deep.equal([]);
   });
 });

@@ -1,98 +1,118 @@
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import { state } from 'lit/decorators.js';
-import { api, type Me } from '../../api.js';
-import { lang, setLang, t, type TextKey } from '../../i18n.js';
+import { api, SESSION_EXPIRED, type Me } from '../../api.js';
+import { t, type TextKey } from '../../i18n.js';
+import { AmrElement } from '../amr-element.js';
+import '../amr-lang-switch/amr-lang-switch.js';
 import '../amr-login/amr-login.js';
 import { styles } from './amr-app.styles.js';
 
-const SECTIONS: Array<{ path: string; key: TextKey }> = [
-  { path: '/', key: 'nav.overview' },
-  { path: '/reference', key: 'nav.reference' },
-  { path: '/settings', key: 'nav.settings' },
-  { path: '/guide', key: 'nav.guide' },
+interface Section {
+  path: string;
+  title: TextKey;
+}
+
+const SECTIONS: readonly Section[] = [
+  { path: '/', title: 'nav.overview' },
+  { path: '/reference', title: 'nav.reference' },
+  { path: '/settings', title: 'nav.settings' },
+  { path: '/guide', title: 'nav.guide' },
 ];
 
-/** The shell: login, navigation, user menu, language switch and URL routing with deep links. */
-export class AmrApp extends LitElement {
+function sectionAt(path: string): Section {
+  return SECTIONS.find((s) => s.path !== '/' && (path === s.path || path.startsWith(`${s.path}/`))) ?? SECTIONS[0]!;
+}
+
+/** The shell: asks who is logged in, then shows the login page or the navigation and the current section. */
+export class AmrApp extends AmrElement {
   static override styles = styles;
 
-  @state() private me: Me | null = null;
-  @state() private checked = false;
+  /** `undefined` until `/api/auth/me` has answered, `null` when nobody is logged in. */
+  @state() private me: Me | null | undefined = undefined;
   @state() private notice = '';
   @state() private path = location.pathname;
 
-  override connectedCallback() {
+  override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('popstate', this.onPopState);
-    window.addEventListener('amr-lang-change', this.rerender);
-    window.addEventListener('amr-session-expired', this.onExpired);
-    api<Me>('GET', '/api/auth/me')
-      .then((me) => (this.me = me))
-      .catch(() => (this.me = null))
-      .finally(() => (this.checked = true));
+    window.addEventListener(SESSION_EXPIRED, this.onSessionExpired);
+    api<Me>('GET', '/api/auth/me').then(
+      (me) => (this.me = me),
+      () => (this.me = null),
+    );
   }
 
-  override disconnectedCallback() {
+  override disconnectedCallback(): void {
     window.removeEventListener('popstate', this.onPopState);
-    window.removeEventListener('amr-lang-change', this.rerender);
-    window.removeEventListener('amr-session-expired', this.onExpired);
+    window.removeEventListener(SESSION_EXPIRED, this.onSessionExpired);
     super.disconnectedCallback();
   }
 
   private onPopState = () => (this.path = location.pathname);
-  private rerender = () => this.requestUpdate();
-  private onExpired = () => {
+
+  private onSessionExpired = () => {
+    if (!this.me) return;
     this.me = null;
     this.notice = t('login.expired');
   };
 
+  private onLogin(e: CustomEvent<Me>) {
+    this.me = e.detail;
+    this.notice = '';
+  }
+
   private navigate(e: MouseEvent, path: string) {
-    if (e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
-    history.pushState(null, '', path);
+    if (path !== location.pathname) history.pushState(null, '', path);
     this.path = path;
   }
 
   private async logout() {
-    await api('POST', '/api/auth/logout').catch(() => undefined);
+    try {
+      await api('POST', '/api/auth/logout');
+      this.notice = '';
+    } catch {
+      // A 401 has already said the session expired; anything else still leaves the user out.
+    }
     this.me = null;
-    this.notice = '';
-  }
-
-  private section() {
-    return SECTIONS.find((s) => s.path === this.path) ?? SECTIONS.find((s) => s.path !== '/' && this.path.startsWith(s.path)) ?? SECTIONS[0]!;
   }
 
   override render() {
-    if (!this.checked) return html``;
-    if (!this.me) {
-      return html`<amr-login
-        .notice=${this.notice}
-        @amr-login=${(e: CustomEvent<Me>) => {
-          this.me = e.detail;
-          this.notice = '';
-        }}
-      ></amr-login>`;
+    if (this.me === undefined) return html``;
+    if (this.me === null) {
+      document.title = `${t('login.title')} · OpenAMR`;
+      return html`<amr-login .notice=${this.notice} @amr-login=${this.onLogin}></amr-login>`;
     }
-    const current = this.section();
+    const current = sectionAt(this.path);
+    document.title = `${t(current.title)} · OpenAMR`;
     return html`<div class="layout">
-      <nav>
-        <div class="brand">Open<span>AMR</span></div>
-        ${SECTIONS.map(
-          (s) => html`<a href=${s.path} aria-current=${s === current ? 'page' : 'false'} @click=${(e: MouseEvent) => this.navigate(e, s.path)}>${t(s.key)}</a>`,
-        )}
-      </nav>
-      <div>
+      <aside>
+        <div class="brand"><span class="mark" aria-hidden="true"></span>OpenAMR</div>
+        <nav aria-label=${t('nav.label')}>
+          ${SECTIONS.map(
+            (s) =>
+              html`<a href=${s.path} aria-current=${s === current ? 'page' : 'false'} @click=${(e: MouseEvent) => this.navigate(e, s.path)}
+                >${t(s.title)}</a
+              >`,
+          )}
+        </nav>
+      </aside>
+      <div class="body">
         <header>
-          <span class="langs">
-            ${(['ru', 'en'] as const).map((l) => html`<button aria-pressed=${lang() === l} @click=${() => setLang(l)}>${l.toUpperCase()}</button>`)}
-          </span>
-          <span>${this.me.email} · <span class="role">${t(`role.${this.me.role}` as TextKey)}</span></span>
-          <button class="logout" @click=${this.logout}>${t('user.logout')}</button>
+          <amr-lang-switch></amr-lang-switch>
+          <div class="user">
+            <span class="avatar" aria-hidden="true">${this.me.email.charAt(0).toUpperCase()}</span>
+            <span class="who">
+              <span class="email">${this.me.email}</span>
+              <span class="role">${t(`role.${this.me.role}`)}</span>
+            </span>
+            <button type="button" class="logout" @click=${this.logout}>${t('user.logout')}</button>
+          </div>
         </header>
         <main>
-          <h1>${t(current.key)}</h1>
-          <p>${current.path === '/' ? t('overview.intro') : t('page.wip')}</p>
+          <h1>${t(current.title)}</h1>
+          <div class="panel">${current.path === '/' ? t('overview.intro') : t('page.wip')}</div>
         </main>
       </div>
     </div>`;
