@@ -162,7 +162,7 @@ export function coreCommands(rt: CoreRuntime): CliCommand[] {
           // A CSV streams from disk (any size); an .xlsx or a driver's export is read whole.
           const streamable = !driverId && !isXlsx(head) && !head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
           const summary = streamable
-            ? await imports.importStream(actor, { fileName: basename(file), open: () => createReadStream(file, { highWaterMark: 1 << 20 }), buildingId }, { ...options, onProgress: progress })
+            ? await imports.importStream(actor, { fileName: basename(file), open: () => createReadStream(file, { highWaterMark: 1 << 20 }), path: file, buildingId }, { ...options, onProgress: progress })
             : await imports.importNow(actor, { fileName: basename(file), content: await readFile(file), buildingId, driverId }, options);
           if (tty) ctx.stderr.write('\n');
           ctx.stdout.write(JSON.stringify(summary, null, 2) + '\n');

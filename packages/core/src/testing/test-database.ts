@@ -1,6 +1,8 @@
 import knexFactory from 'knex';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.js';
+// The app's pg type parsers (dates as 'YYYY-MM-DD' strings), so code under test sees what it sees in the app.
+import '../db/database.js';
 
 /**
  * A fresh, empty schema for one test file: on the PostgreSQL of `TEST_DATABASE_URL` when it

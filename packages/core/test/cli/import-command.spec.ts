@@ -54,6 +54,16 @@ describe('cli import', () => {
     const dry = await cli(['import', 'bad.csv', '--dry-run', '--skip-bad']);
     expect(JSON.parse(dry.stdout)).to.include({ status: 'dry-run', new: 1 });
     expect(await readings()).to.equal(base + 2);
+    // Refusals of the file itself (read in a worker thread on PostgreSQL) name the file and change nothing.
+    writeFileSync(join(dir, 'header.csv'), 'serial;date;value\n');
+    const header = await cli(['import', 'header.csv']);
+    expect(header.code).to.equal(1);
+    expect(header.stderr).to.contain('header.csv: в файле только заголовок, показаний нет');
+    writeFileSync(join(dir, 'wrong.csv'), 'a;b;c\n1;2;3\n');
+    expect((await cli(['import', 'wrong.csv'])).stderr).to.contain('wrong.csv, строка 1: нет столбцов serial, date, value');
+    writeFileSync(join(dir, 'blob.csv'), Buffer.concat([Buffer.from('serial;date;value\n'), Buffer.alloc(2 * 1024 * 1024, 0)]));
+    expect((await cli(['import', 'blob.csv'])).stderr).to.contain('blob.csv: это не текстовый файл');
+    expect(await readings()).to.equal(base + 2);
     expect((await cli(['import', 'nowhere.csv'])).code).to.equal(1);
     expect((await cli(['import'])).code).to.equal(2);
   });

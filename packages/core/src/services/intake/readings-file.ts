@@ -54,7 +54,7 @@ const pad = (n: number | string) => String(n).padStart(2, '0');
  * building's time zone — or a date and time (`dd.mm.yyyy hh:mm`, ISO with an offset).
  * Returns the `takenAt` to store, or null when it is not a date between 1990 and 2100.
  */
-export function parseReadingDate(text: string): string | null {
+function parseDate(text: string): string | null {
   const s = text.trim();
   let m = ISO_DAY.exec(s);
   if (m) return validDay(+m[1]!, +m[2]!, +m[3]!) ? s : null;
@@ -75,8 +75,25 @@ export function parseReadingDate(text: string): string | null {
   return null;
 }
 
+// A file repeats a few dates a million times: each distinct text is parsed once.
+const parsedDates = new Map<string, string | null>();
+
+export function parseReadingDate(text: string): string | null {
+  let date = parsedDates.get(text);
+  if (date === undefined) {
+    date = parseDate(text);
+    if (parsedDates.size >= 10_000) parsedDates.clear();
+    parsedDates.set(text, date);
+  }
+  return date;
+}
+
 /** A decimal with a point or a comma; refused when negative, not a number, or 10⁹ or more. */
+const PLAIN_VALUE = /^[1-9]\d{0,8}(?:[.,]\d+)?$/;
+
 export function parseReadingValue(text: string): { value?: string; error?: string } {
+  // The usual case at once: digits without leading zeros, below 10⁹.
+  if (PLAIN_VALUE.test(text)) return { value: text.replace(',', '.') };
   const s = text.trim().replace(/\s/g, '').replace(',', '.');
   if (!/^-?\d+(\.\d+)?$/.test(s)) return { error: `«${text.trim()}» — не число` };
   if (s.startsWith('-')) return { error: `отрицательное показание ${s}` };
@@ -88,39 +105,48 @@ export function parseReadingValue(text: string): { value?: string; error?: strin
  * Turns the rows of a readings file (already split into cells, header first) into a batch.
  * A bad row is a problem naming its line and column; the other rows are read.
  */
+function cell(cells: string[], i: number | undefined): string {
+  if (i === undefined) return '';
+  const c = cells[i];
+  return c === undefined ? '' : c.trim();
+}
+
 export function rowsToBatch(file: string, rows: Array<{ line: number; cells: string[] }>, map: Partial<Record<ReadingColumn, number>>): ReadBatch {
   const readings: RawReading[] = [];
   const problems: ReadProblem[] = [];
   const col = (c: ReadingColumn) => (map[c] ?? -1) + 1;
+  const at = (line: number, cells: string[], c: ReadingColumn, code: string, message: string) => {
+    const serial = cell(cells, map.serial);
+    problems.push({ code, message: `${file}, строка ${line}, столбец ${col(c)} (${c}): ${message}`, file, line, column: col(c), ...(serial ? { meterSerial: serial } : {}) });
+  };
   for (const { line, cells } of rows) {
-    if (cells.every((c) => !c.trim())) continue;
-    const get = (c: ReadingColumn) => (map[c] === undefined ? '' : (cells[map[c]!] ?? '').trim());
-    const at = (c: ReadingColumn, code: string, message: string) => problems.push({ code, message: `${file}, строка ${line}, столбец ${col(c)} (${c}): ${message}`, file, line, column: col(c), ...(get('serial') ? { meterSerial: get('serial') } : {}) });
+    if (!cell(cells, map.serial) && cells.every((c) => !c.trim())) continue;
+    const get = (c: ReadingColumn) => cell(cells, map[c]);
     const serial = get('serial');
     // A walk-by row the reader left empty (no date, no value) was simply not read.
     if (serial && !get('date') && !get('value')) continue;
     if (!serial || serial.length > 64 || /[\u0000-\u001f]/.test(serial)) {
-      at('serial', 'bad-serial', serial ? 'неверный серийный номер' : 'пустой серийный номер');
+      at(line, cells, 'serial', 'bad-serial', serial ? 'неверный серийный номер' : 'пустой серийный номер');
       continue;
     }
     const date = parseReadingDate(get('date'));
     if (!date) {
-      at('date', 'bad-date', `«${get('date')}» — не дата (дд.мм.гггг или гггг-мм-дд, годы 1990–2100)`);
+      at(line, cells, 'date', 'bad-date', `«${get('date')}» — не дата (дд.мм.гггг или гггг-мм-дд, годы 1990–2100)`);
       continue;
     }
     const value = parseReadingValue(get('value'));
     if (value.error) {
-      at('value', 'bad-value', value.error);
+      at(line, cells, 'value', 'bad-value', value.error);
       continue;
     }
     const unit = get('unit');
     if (unit && !UNITS.has(unit)) {
-      at('unit', 'bad-unit', `неизвестная единица «${unit}» (ожидается одна из: ${[...UNITS].join(', ')})`);
+      at(line, cells, 'unit', 'bad-unit', `неизвестная единица «${unit}» (ожидается одна из: ${[...UNITS].join(', ')})`);
       continue;
     }
     const errorCode = get('error_code');
     if (errorCode.length > 20) {
-      at('error_code', 'bad-error-code', 'код ошибки длиннее 20 символов');
+      at(line, cells, 'error_code', 'bad-error-code', 'код ошибки длиннее 20 символов');
       continue;
     }
     readings.push({

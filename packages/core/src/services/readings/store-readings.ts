@@ -139,8 +139,10 @@ export async function storeReadings(trx: Knex.Transaction, registries: Registrie
     });
   }
 
-  // A value lower than the reading before it (stored, or earlier in these batches) is refused;
-  // a reading of the same meter at the same instant from another source is "already there".
+  // A value lower than the stored reading before its day, or than an earlier value of the same
+  // meter in these batches, is refused (the rule of bulkStoreReadings too); a reading of the
+  // meter at the same instant as a stored one, or as the row before it, is "already there"
+  // when the values agree and a conflict when they do not.
   const previous = new Map<number, { day: string; value: string } | undefined>();
   const same = new Map<number, string | null>();
   for (let i = 0; i < accepted.length; i += CHUNK) {
@@ -151,7 +153,7 @@ export async function storeReadings(trx: Knex.Transaction, registries: Registrie
        left join lateral (select r.day, r.value from readings r where r.meter_id = x.meter_id and r.day < x.day and r.value is not null
                           order by r.day desc, r.taken_at desc limit 1) prev on true
        left join lateral (select r.day, r.value from readings r where r.meter_id = x.meter_id and r.day = x.day and r.taken_at = x.taken_at
-                          limit 1) twin on true`,
+                          order by r.source_key limit 1) twin on true`,
       [JSON.stringify(chunk)],
     );
     for (const row of rows.rows) {
@@ -162,13 +164,22 @@ export async function storeReadings(trx: Knex.Transaction, registries: Registrie
   const order = accepted.map((a, i) => ({ a, i })).sort((x, y) => (x.a.meterId < y.a.meterId ? -1 : x.a.meterId > y.a.meterId ? 1 : x.a.takenAt.getTime() - y.a.takenAt.getTime()));
   const keep = new Set<number>();
   let lastMeter = '';
-  let lastInBatch: { day: string; value: string } | undefined;
+  let fileMax: Decimal | undefined;
+  let previousRow: { at: number; value: string | null } | undefined;
   let twins = 0;
   for (const { a, i } of order) {
     if (a.meterId !== lastMeter) {
       lastMeter = a.meterId;
-      lastInBatch = undefined;
+      fileMax = undefined;
+      previousRow = undefined;
     }
+    const at = a.takenAt.getTime();
+    const storedTwin = same.has(i);
+    // A reading at the same instant as the one before it in these batches is its twin.
+    if (!storedTwin && previousRow?.at === at) same.set(i, previousRow.value);
+    previousRow = { at, value: a.value };
+    // The highest value of the meter in these batches so far (readings already stored left out).
+    if (!storedTwin && a.value !== null && (!fileMax || fileMax.lt(a.value))) fileMax = new Decimal(a.value);
     if (same.has(i)) {
       const stored = same.get(i);
       const equal = stored === null ? a.value === null : a.value !== null && new Decimal(stored!).eq(a.value);
@@ -177,13 +188,12 @@ export async function storeReadings(trx: Knex.Transaction, registries: Registrie
       continue;
     }
     const stored = previous.get(i);
-    const before = lastInBatch && lastInBatch.day < a.day && (!stored || stored.day <= lastInBatch.day) ? lastInBatch : stored;
-    if (a.value !== null && before && new Decimal(a.value).lt(before.value)) {
-      problems.push(problem(a.reading, 'value-decreased', `Показание ${a.value} за ${a.day} меньше предыдущего (${before.value} за ${before.day})`));
+    const before = stored && (!fileMax || fileMax.lt(stored.value)) ? new Decimal(stored.value) : fileMax;
+    if (a.value !== null && before && new Decimal(a.value).lt(before)) {
+      problems.push(problem(a.reading, 'value-decreased', `Показание ${a.value} за ${a.day} меньше предыдущего (${before.toString()})`));
       continue;
     }
     keep.add(i);
-    if (a.value !== null) lastInBatch = { day: a.day, value: a.value };
   }
 
   const toInsert = accepted.filter((_, i) => keep.has(i));
