@@ -11,4 +11,5 @@ export * from './command.js';
 export * from './service-refs.js';
 export * from './define-plugin.js';
 export * from './report-params.js';
+export * from './readings-file.js';
 export { CORE_VERSION } from '../version.js';
