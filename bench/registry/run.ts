@@ -68,7 +68,7 @@ async function main() {
   const app = await createApp({
     config: {
       port: 0, host: '127.0.0.1', dataDir: '/nonexistent', adminEmail: 'bench@openamr.local', adminPassword: 'bench-password-1',
-      demo: false, logLevel: 'silent', baseDir: process.cwd(), plugins: [], settings: { staleDays: 21, sessionHours: 12, uploadLimitMb: 100 },
+      demo: false, logLevel: 'silent', baseDir: process.cwd(), plugins: [], settings: { staleDays: 21, sessionHours: 12, uploadLimitMb: 100 }, polling: { scheduler: false, timeoutMs: 60_000, retries: 0, retryDelayMs: 0, leaseMs: 60_000, graceMs: 0, concurrency: 1 },
     },
     database,
     registries,

@@ -27,6 +27,11 @@ import { PremiseService } from './services/registry/premise-service.js';
 import { RadiatorService } from './services/registry/radiator-service.js';
 import { PreferenceService } from './services/preference-service.js';
 import { ReadingsService } from './services/readings/readings-service.js';
+import { SecretBox } from './services/secret-box.js';
+import { ConcentratorService } from './services/polling/concentrator-service.js';
+import { PollRunner } from './services/polling/poll-runner.js';
+import { PollJournal } from './services/polling/poll-journal.js';
+import { Scheduler } from './services/polling/scheduler.js';
 import { ConflictError } from './plugin-api/errors.js';
 import { createServer } from './server/create-server.js';
 import { loadDemo } from './demo/load-demo.js';
@@ -82,7 +87,12 @@ export function createContainer(config: AppConfig, database: Database, registrie
     AuthService,
     BuildingRecordsService,
     BuildingService,
+    ConcentratorService,
     MeterService,
+    PollJournal,
+    PollRunner,
+    Scheduler,
+    SecretBox,
     PreferenceService,
     PremiseService,
     ImportService,
@@ -163,12 +173,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       administrator,
       async listen() {
         await server.start();
+        if (config.polling.scheduler) await container.resolve(Scheduler).start();
         return server.info.uri.replace('0.0.0.0', 'localhost');
       },
       async stop() {
         if (stopped) return;
         stopped = true;
         state.stopping = true;
+        // Stop claiming slots, let running polls finish (up to the grace period), then close.
+        await container.resolve(Scheduler).stop();
+        await container.resolve(PollRunner).shutdown();
         await server.stop({ timeout: 10_000 });
         if (!options.database) await database.close();
       },

@@ -29,6 +29,24 @@ export interface AppConfig {
   /** `undefined` = every bundled plugin that is installed. */
   plugins?: PluginEntry[];
   settings: { staleDays: number; sessionHours: number; uploadLimitMb: number };
+  polling: PollingConfig;
+}
+
+/** How this node polls concentrators (docs/operations: «Опрос»). */
+export interface PollingConfig {
+  /** Run the scheduler on this node (a node may serve only the API). */
+  scheduler: boolean;
+  /** A poll is aborted (outcome `timeout`) after this long. */
+  timeoutMs: number;
+  /** Retries of a poll that could not connect, inside the slot, with doubling back-off. */
+  retries: number;
+  retryDelayMs: number;
+  /** A claimed slot or an open session is this node's for this long unless renewed; a crashed node's is taken over after it. */
+  leaseMs: number;
+  /** On SIGTERM running polls may finish for this long, then they are aborted. */
+  graceMs: number;
+  /** Polls running at once on this node. */
+  concurrency: number;
 }
 
 const pluginEntry = Joi.alternatives().try(
@@ -43,6 +61,15 @@ const fileSchema = Joi.object({
     staleDays: Joi.number().integer().min(1).max(3650),
     sessionHours: Joi.number().integer().min(1).max(24 * 90),
     uploadLimitMb: Joi.number().integer().min(1).max(10_000),
+  }),
+  polling: Joi.object({
+    scheduler: Joi.boolean(),
+    timeoutMs: Joi.number().integer().min(100).max(24 * 3600_000),
+    retries: Joi.number().integer().min(0).max(10),
+    retryDelayMs: Joi.number().integer().min(0).max(600_000),
+    leaseMs: Joi.number().integer().min(1000).max(3600_000),
+    graceMs: Joi.number().integer().min(0).max(3600_000),
+    concurrency: Joi.number().integer().min(1).max(10_000),
   }),
 });
 
@@ -59,6 +86,10 @@ const envSchema = Joi.object({
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   OPENAMR_SECRET_KEY: Joi.string().min(32),
   OPENAMR_CONFIG: Joi.string(),
+  OPENAMR_SCHEDULER: Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off'),
+  OPENAMR_POLL_TIMEOUT_MS: Joi.number().integer().min(100),
+  OPENAMR_POLL_LEASE_MS: Joi.number().integer().min(1000),
+  OPENAMR_POLL_CONCURRENCY: Joi.number().integer().min(1),
 }).unknown(true);
 
 function fail(field: string, message: string, source: string): never {
@@ -117,6 +148,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       staleDays: file.settings?.staleDays ?? 21,
       sessionHours: file.settings?.sessionHours ?? 12,
       uploadLimitMb: file.settings?.uploadLimitMb ?? 100,
+    },
+    polling: {
+      scheduler: e.OPENAMR_SCHEDULER ?? file.polling?.scheduler ?? true,
+      timeoutMs: e.OPENAMR_POLL_TIMEOUT_MS ?? file.polling?.timeoutMs ?? 10 * 60_000,
+      retries: file.polling?.retries ?? 2,
+      retryDelayMs: file.polling?.retryDelayMs ?? 5_000,
+      leaseMs: e.OPENAMR_POLL_LEASE_MS ?? file.polling?.leaseMs ?? 60_000,
+      graceMs: file.polling?.graceMs ?? 30_000,
+      concurrency: e.OPENAMR_POLL_CONCURRENCY ?? file.polling?.concurrency ?? 64,
     },
   };
 }

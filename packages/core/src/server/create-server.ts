@@ -23,6 +23,7 @@ import { meterRoutes } from './routes/meter-routes.js';
 import { referenceRoutes } from './routes/reference-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { importRoutes } from './routes/import-routes.js';
+import { concentratorRoutes } from './routes/concentrator-routes.js';
 
 export interface ServerDeps {
   config: AppConfig;
@@ -110,6 +111,7 @@ export async function createServer(deps: ServerDeps, extraRoutes: Array<Hapi.Plu
     { plugin: referenceRoutes, options: { container } },
     { plugin: reportRoutes, options: { container } },
     { plugin: importRoutes, options: { container } },
+    { plugin: concentratorRoutes, options: { container } },
     ...extraRoutes.map((plugin) => ({ plugin, options: { container, registries, db } })),
     { plugin: staticRoutes, options: { registries } },
   ]);

@@ -13,7 +13,7 @@ export interface TestAppOptions {
   /** Plugins to load (package names or paths); default none. */
   plugins?: PluginEntry[];
   baseDir?: string;
-  config?: Partial<AppConfig>;
+  config?: Partial<Omit<AppConfig, 'polling'>> & { polling?: Partial<AppConfig['polling']> };
   routes?: Array<HapiPlugin<any>>;
 }
 
@@ -57,6 +57,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     plugins: options.plugins ?? [],
     settings: { staleDays: 21, sessionHours: 12, uploadLimitMb: 100 },
     ...options.config,
+    // No scheduler unless a test asks for one; short leases and back-off.
+    polling: { scheduler: false, timeoutMs: 30_000, retries: 1, retryDelayMs: 50, leaseMs: 5_000, graceMs: 2_000, concurrency: 16, ...options.config?.polling },
   };
   const registries = await loadPlugins({ plugins: config.plugins, baseDir: config.baseDir });
   let app: App;

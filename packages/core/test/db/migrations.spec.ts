@@ -9,7 +9,7 @@ const TABLES = [
   'user_preferences', 'users',
 ];
 
-const CORE = ['20260101000000_data_model', '20261124000000_readings_reference_checks'];
+const CORE = ['20260101000000_data_model', '20261124000000_readings_reference_checks', '20261124010000_polling'];
 
 describe('db/migrations', () => {
   let db: Database;

@@ -7,6 +7,7 @@ const NOT_AUDITED: Record<string, string> = {
   'PUT /api/preferences/{key}': "a user's own screen layout, not registry data",
   'POST /api/imports': 'a dry run changes no data (the upload is kept for the commit, which is journalled)',
   'POST /api/legacy-imports': 'a dry run changes no data (the upload is kept for the commit, which is journalled)',
+  'POST /api/concentrators/{id}/check': 'a connection test stores nothing',
 };
 
 /**
@@ -80,6 +81,15 @@ describe('audit completeness', () => {
     await a('DELETE', `/api/premises/${free.id}`);
     const gone = await a('POST', '/api/buildings', { name: 'Удаляемый', address: 'x' });
     await a('DELETE', `/api/buildings/${gone.id}`);
+    const c = await a('POST', '/api/concentrators', { buildingId: b.id, type: 'generic', driverId: 'example.fixture-file', settings: { path: '/nonexistent/readings.csv' } });
+    await a('PATCH', `/api/concentrators/${c.id}`, { name: 'Подвал' });
+    await a('PUT', `/api/concentrators/${c.id}`, { host: '10.0.0.5' });
+    await a('PUT', `/api/concentrators/${c.id}/schedule`, { cron: '0 3 * * *' });
+    await a('DELETE', `/api/concentrators/${c.id}/schedule`);
+    await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/check`, cookie: admin });
+    const poll = await a('POST', `/api/concentrators/${c.id}/poll`);
+    for (let i = 0; i < 100 && (await app.inject({ method: 'GET', url: `/api/poll-runs/${poll.runId}`, cookie: admin })).json().outcome === 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+    await a('DELETE', `/api/concentrators/${c.id}`);
     const r3 = await a('POST', '/api/radiators', { model: 'Аудит-3', coefficient: 3 });
     await a('DELETE', `/api/radiators/${r3.id}`);
     const m2 = multipart({ buildingId: b.id }, { name: 'r.csv', content: Buffer.from('serial;date;value\nAUD-2;2024-02-10;5\n') });
@@ -116,6 +126,6 @@ describe('audit completeness', () => {
     }
     expect(missing).to.deep.equal([]);
     const actions = new Set(await app.database.knex('audit_log').pluck('action'));
-    expect([...actions].sort()).to.deep.equal(['attach', 'create', 'delete', 'detach', 'import', 'login', 'logout', 'report', 'update']);
+    expect([...actions].sort()).to.deep.equal(['attach', 'create', 'delete', 'detach', 'import', 'login', 'logout', 'poll', 'report', 'update']);
   });
 });
