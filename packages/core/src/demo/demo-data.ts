@@ -329,3 +329,109 @@ export const DEMO_PREMISES: DemoPremise[] = [
     "allocators": []
   }
 ];
+
+/** A water or apartment heat meter of the demo, with its daily readings (generated, deterministic). */
+export interface DemoMeter {
+  premise: string;
+  serial: string;
+  deviceTypeId: 'core.water-meter' | 'core.heat-meter';
+  waterMedium?: 'hot' | 'cold';
+  installedOn: string;
+  decommissionedOn?: string;
+  unit: string;
+  /** [day, value, other quantities] */
+  readings: Array<[day: string, value: string, values?: Record<string, string>]>;
+}
+
+function days(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = new Date(`${from}T00:00:00Z`); d.toISOString().slice(0, 10) <= to; d.setUTCDate(d.getUTCDate() + 1)) out.push(d.toISOString().slice(0, 10));
+  return out;
+}
+
+/** A counter from `start` growing by a deterministic 60–140 % of `perDay` a day, thousandths. */
+function counter(seed: number, start: number, perDay: number, dayList: string[]): Array<[string, string]> {
+  let v = Math.round(start * 1000);
+  let s = seed;
+  return dayList.map((d) => {
+    const out: [string, string] = [d, (v / 1000).toFixed(3)];
+    s = (s * 1103515245 + 12345) % 2147483648;
+    v += Math.round(perDay * 1000 * (0.6 + (0.8 * s) / 2147483648));
+    return out;
+  });
+}
+
+const YEAR = days('2024-01-01', '2025-01-01');
+
+/**
+ * Hot and cold water meters of Кв.1–Кв.4 with daily readings for 2024 (and 2025-01-01, the
+ * end of a year's report): Кв.2's cold meter replaced on 2024-06-15 (the old one read that
+ * morning, the new one from then), Кв.3's hot meter silent since 2024-10-01. Кв.6 has an
+ * apartment heat meter from 2024-02-01 reporting in GJ, with volume and temperatures — it
+ * counts from February, so the January 2024 allocation stays example 1's.
+ */
+export const DEMO_METERS: DemoMeter[] = [
+  ...['Кв.1', 'Кв.2', 'Кв.3', 'Кв.4'].flatMap((premise, i): DemoMeter[] => [
+    {
+      premise,
+      serial: `В${i + 1}-ГВС`,
+      deviceTypeId: 'core.water-meter',
+      waterMedium: 'hot',
+      installedOn: '2023-06-01',
+      unit: 'm3',
+      readings: counter(11 + i, 20 + 7 * i, 0.12, premise === 'Кв.3' ? YEAR.filter((d) => d < '2024-10-01') : YEAR),
+    },
+    premise === 'Кв.2'
+      ? {
+          premise,
+          serial: 'В2-ХВС',
+          deviceTypeId: 'core.water-meter',
+          waterMedium: 'cold',
+          installedOn: '2023-06-01',
+          decommissionedOn: '2024-06-15',
+          unit: 'm3',
+          readings: counter(21 + i, 40 + 9 * i, 0.2, YEAR.filter((d) => d <= '2024-06-15')),
+        }
+      : {
+          premise,
+          serial: `В${i + 1}-ХВС`,
+          deviceTypeId: 'core.water-meter',
+          waterMedium: 'cold',
+          installedOn: '2023-06-01',
+          unit: 'm3',
+          readings: counter(21 + i, 40 + 9 * i, 0.2, YEAR),
+        },
+  ]),
+  {
+    premise: 'Кв.2',
+    serial: 'В2-ХВС-2',
+    deviceTypeId: 'core.water-meter',
+    waterMedium: 'cold',
+    installedOn: '2024-06-15',
+    unit: 'm3',
+    readings: counter(99, 0.01, 0.2, YEAR.filter((d) => d >= '2024-06-15')),
+  },
+  {
+    premise: 'Кв.6',
+    serial: 'ТС6-1',
+    deviceTypeId: 'core.heat-meter',
+    installedOn: '2024-02-01',
+    unit: 'GJ',
+    readings: counter(61, 3.5, 0.35, YEAR.filter((d) => d >= '2024-02-01')).map(([d, v], k) => [
+      d,
+      v,
+      { volume: (15 + k * 0.42).toFixed(3), flowTemperature: '70.5', returnTemperature: '45.2', power: '4.1', flow: '0.14' },
+    ]),
+  },
+];
+
+/** The building meter (ODPU) read on the first of each month of 2024, in Gcal, after example 1's two readings. */
+export const DEMO_MONTHLY_HEAT: Array<[day: string, value: string]> = (() => {
+  const out: Array<[string, string]> = [];
+  let v = 2354.878;
+  for (let m = 2; m <= 12; m++) {
+    v += m < 5 || m > 9 ? 10.5 + m / 10 : 1.2;
+    out.push([new Date(Date.UTC(2024, m, 1)).toISOString().slice(0, 10), v.toFixed(3)]);
+  }
+  return out;
+})();

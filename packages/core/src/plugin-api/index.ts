@@ -12,4 +12,6 @@ export * from './service-refs.js';
 export * from './define-plugin.js';
 export * from './report-params.js';
 export * from './readings-file.js';
+export * from './report-output.js';
+export * from './meter-consumption.js';
 export { CORE_VERSION } from '../version.js';

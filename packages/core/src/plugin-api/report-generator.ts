@@ -82,6 +82,39 @@ export interface RadiatorPeriodRow {
   to: string | null;
 }
 
+/** What a meter did in a period, and where its data comes from (the technical report). */
+export interface MeterActivityRow {
+  meterId: string;
+  /** Days in [fromDay, toDay] with at least one reading. */
+  daysWithReadings: number;
+  /** The latest reading's day on or before toDay, and its error code. */
+  lastDay: string | null;
+  lastErrorCode: string | null;
+  /** The meter's state today (F06). */
+  state: 'ok' | 'stale' | 'error' | 'decommissioned';
+  /** The concentrator whose poll delivered the meter's latest polled reading. */
+  concentratorId: string | null;
+}
+
+export interface ConcentratorRow {
+  id: string;
+  name: string | null;
+  type: string;
+  host: string | null;
+  driverId: string;
+  lastRun: { outcome: string; startedAt: Date; finishedAt: Date | null; error: string | null } | null;
+}
+
+/** A device type as the registry knows it (labels, quantities, error-code texts). */
+export interface DeviceTypeInfo {
+  id: string;
+  label: { ru: string; en: string };
+  kind: DeviceKind;
+  quantities: Array<{ key: string; quantity: string; unit: string; cumulative: boolean; label?: { ru: string; en: string } }>;
+  primaryQuantity: string;
+  errorCodes: Record<string, { ru: string; en: string }>;
+}
+
 /**
  * Read-only access to the registry and readings. Reports read only through it, so a
  * report can never change data, and the core can optimise the queries behind it.
@@ -102,6 +135,12 @@ export interface ReportDataSource {
   heatReadings(buildingId: string, fromDay: string, toDay: string): Promise<HeatReadingRow[]>;
   norms(buildingId: string): Promise<NormRow[]>;
   radiatorHistory(meterIds: string[]): Promise<RadiatorPeriodRow[]>;
+  /** Per meter: days with readings in [fromDay, toDay], the latest reading, state and concentrator. */
+  meterActivity(meterIds: string[], fromDay: string, toDay: string): Promise<MeterActivityRow[]>;
+  /** The building's concentrators with their latest poll run. */
+  concentrators(buildingId: string): Promise<ConcentratorRow[]>;
+  /** The installed device type, or undefined. */
+  deviceType(id: string): DeviceTypeInfo | undefined;
 }
 
 export interface ReportContext {

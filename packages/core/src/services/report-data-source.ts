@@ -1,8 +1,13 @@
 import type { Knex } from 'knex';
 import { NotFoundError } from '../plugin-api/errors.js';
 import { naturalNumberKey } from './natural-order.js';
+import type { Registries } from '../loader/registries.js';
+import { LAST_READING_LATERAL, stateSql } from './meter-view.js';
 import type {
   BuildingRow,
+  ConcentratorRow,
+  DeviceTypeInfo,
+  MeterActivityRow,
   HeatReadingRow,
   MeterRow,
   NormRow,
@@ -47,7 +52,7 @@ function toReading(r: Record<string, any>): ReadingRow {
  * The read-only data source reports use (the core's implementation of ReportDataSource).
  * Each method is one SQL query, whatever the size of the building.
  */
-export function createReportDataSource(db: Knex): ReportDataSource {
+export function createReportDataSource(db: Knex, opts: { registries?: Registries; staleDays?: number } = {}): ReportDataSource {
   return {
     async building(id: string): Promise<BuildingRow> {
       const r = await db('buildings').where({ id }).first('id', 'name', 'address', 'total_area', 'time_zone');
@@ -158,6 +163,55 @@ export function createReportDataSource(db: Knex): ReportDataSource {
         from: r.valid_from,
         to: r.valid_to,
       }));
+    },
+    async meterActivity(meterIds: string[], fromDay: string, toDay: string): Promise<MeterActivityRow[]> {
+      if (!meterIds.length) return [];
+      // One row per meter: an index range count, the newest reading up to toDay and the
+      // concentrator of the newest polled reading (each from the (meter_id, day) index).
+      const rows = await db
+        .from(db.raw('unnest(?::uuid[]) as ids(id)', [meterIds]))
+        .join('meters as m', 'm.id', 'ids.id')
+        .joinRaw('left join lateral (select count(distinct d.day)::int as n from readings d where d.meter_id = m.id and d.day between ? and ?) c on true', [fromDay, toDay])
+        .joinRaw(LAST_READING_LATERAL)
+        .joinRaw(
+          `left join lateral (select x.day, x.error_code from readings x where x.meter_id = m.id and x.day <= ? order by x.day desc, x.taken_at desc limit 1) lt on true`,
+          [toDay],
+        )
+        .joinRaw(
+          `left join lateral (select pr.concentrator_id from readings x join poll_runs pr on pr.id = x.poll_run_id
+             where x.meter_id = m.id and x.poll_run_id is not null order by x.day desc, x.taken_at desc limit 1) pc on true`,
+        )
+        .select('m.id', 'c.n', 'lt.day as last_day', 'lt.error_code as last_error', 'pc.concentrator_id', db.raw(`${stateSql(db, opts.staleDays ?? 21).toQuery()} as state`));
+      return rows.map((r) => ({
+        meterId: r.id,
+        daysWithReadings: r.n,
+        lastDay: r.last_day,
+        lastErrorCode: r.last_error || null,
+        state: r.state,
+        concentratorId: r.concentrator_id,
+      }));
+    },
+    async concentrators(buildingId: string): Promise<ConcentratorRow[]> {
+      const rows = await db('concentrators as c')
+        .where('c.building_id', buildingId)
+        .joinRaw(
+          `left join lateral (select r.outcome, r.started_at, r.finished_at, r.error from poll_runs r where r.concentrator_id = c.id order by r.started_at desc limit 1) lr on true`,
+        )
+        .select('c.id', 'c.name', 'c.type', 'c.host', 'c.driver_id', 'lr.outcome', 'lr.started_at', 'lr.finished_at', 'lr.error')
+        .orderBy(['c.name', 'c.id']);
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        type: r.type,
+        host: r.host,
+        driverId: r.driver_id,
+        lastRun: r.outcome ? { outcome: r.outcome, startedAt: r.started_at, finishedAt: r.finished_at, error: r.error } : null,
+      }));
+    },
+    deviceType(id: string): DeviceTypeInfo | undefined {
+      const t = opts.registries?.deviceTypes.get(id);
+      if (!t) return undefined;
+      return { id: t.id, label: t.label, kind: t.kind, quantities: t.quantities as DeviceTypeInfo['quantities'], primaryQuantity: t.primaryQuantity, errorCodes: t.errorCodes ?? {} };
     },
   };
 }

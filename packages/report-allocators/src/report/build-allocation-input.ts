@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { InputError, type MeterRow, type ReadingRow, type ReportDataSource } from '@openamr/core/plugin-api';
+import { InputError, type MeterRow, type ReadingRow, type ReportDataSource, addDays } from '@openamr/core/plugin-api';
 
 export interface AllocatorParams {
   buildingId: string;
@@ -21,12 +21,6 @@ export interface AllocationContext {
   /** Meter serial → radiator model in force on the period's last day. */
   radiatorModels: Map<string, string>;
   warnings: string[];
-}
-
-export function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
 }
 
 /** The engine's precision for the one conversion done here (mixed building-meter units). */

@@ -1,14 +1,9 @@
 import Joi from 'joi';
-import { baseReportParams, InputError, type ReportContext, type ReportGenerator, type ReportOutput } from '@openamr/core/plugin-api';
+import { baseReportParams, InputError, reportFileName, type ReportContext, type ReportGenerator, type ReportOutput } from '@openamr/core/plugin-api';
 import { allocateValidated, type AllocationInput } from '../engine/index.js';
 import type { AllocationSuccess } from '../engine/index.js';
 import { buildAllocationInput, type AllocatorParams } from './build-allocation-input.js';
 import { METHOD_TEXT, writeAllocationWorkbook } from './allocation-workbook.js';
-
-/** «С 2017-12-06 по 2017-12-28 <building>.xlsx» (F20), safe for any file system. */
-export function reportFileName(from: string, to: string, building: string, ext: string): string {
-  return `С ${from} по ${to} ${building.replace(/[\\/:*?"<>|]+/g, '-').trim()}.${ext}`;
-}
 
 const csvCell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : String(v);

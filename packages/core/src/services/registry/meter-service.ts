@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';
 import type { Knex } from 'knex';
 import { DB, REGISTRIES } from '../../tokens.js';
-import { ConflictError, InputError, NotFoundError } from '../../plugin-api/errors.js';
+import { ConflictError, InputError, NotFoundError, textIn } from '../../plugin-api/errors.js';
 import type { Registries } from '../../loader/registries.js';
 import { Meter } from '../../models/meter.js';
 import { MeterRadiator } from '../../models/meter-radiator.js';
@@ -13,6 +13,17 @@ import { likeEscape, parseSort, countOf } from '../list-sort.js';
 import { meterViewQuery, toMeterView, type MeterView } from '../meter-view.js';
 import { SettingsService } from '../settings-service.js';
 import { PREMISE } from './premise-service.js';
+
+/** One quantity's latest value (F29). */
+export interface CurrentValue {
+  key: string;
+  quantity: string;
+  label: string;
+  value: string;
+  unit: string;
+  takenAt: Date;
+  date: string;
+}
 
 export const METER: EntityInfo<Meter> = {
   model: Meter,
@@ -88,11 +99,39 @@ export class MeterService {
     return { total, items: rows.map((r: Record<string, any>) => toMeterView(r, this.registries, lang)) };
   }
 
-  async view(id: string, lang: 'ru' | 'en'): Promise<MeterView> {
+  async view(id: string, lang: 'ru' | 'en'): Promise<MeterView & { currentValues: CurrentValue[] }> {
     const staleDays = await this.settings.staleDays();
     const row = await meterViewQuery(this.db, staleDays, { withErrorDate: true }).where('m.id', id).first();
     if (!row) throw new NotFoundError(METER.notFound, { id });
-    return toMeterView(row, this.registries, lang);
+    return { ...toMeterView(row, this.registries, lang), currentValues: await this.currentValues(id, row.device_type_id, lang) };
+  }
+
+  /**
+   * F29: the latest value of every quantity of the meter's device type (energy, volume, flow,
+   * power, temperatures…), each from the newest reading that has it (among the last 50).
+   */
+  async currentValues(id: string, deviceTypeId: string, lang: 'ru' | 'en'): Promise<CurrentValue[]> {
+    const type = this.registries.deviceTypes.get(deviceTypeId);
+    if (!type) return [];
+    const recent = await this.db('readings').where({ meter_id: id }).orderBy([{ column: 'day', order: 'desc' }, { column: 'taken_at', order: 'desc' }]).limit(50).select('day', 'taken_at', 'value', 'unit', 'values');
+    const out: CurrentValue[] = [];
+    for (const q of type.quantities) {
+      for (const r of recent) {
+        const v = q.key === type.primaryQuantity ? r.value : r.values?.[q.key];
+        if (v === null || v === undefined || v === '') continue;
+        out.push({
+          key: q.key,
+          quantity: q.quantity,
+          label: q.label ? textIn(q.label, lang) : q.key,
+          value: String(v),
+          unit: q.key === type.primaryQuantity ? (r.unit ?? q.unit) : q.unit,
+          takenAt: r.taken_at,
+          date: r.day,
+        });
+        break;
+      }
+    }
+    return out;
   }
 
   /** F03: the meters whose serial is or starts with `serial`, decommissioned ones included. */

@@ -6,6 +6,7 @@ import { InputError, NotFoundError } from '../../plugin-api/errors.js';
 import { coreServices, type Logger } from '../../plugin-api/service-refs.js';
 import type { Registries } from '../../loader/registries.js';
 import { AuditService } from '../audit-service.js';
+import { SettingsService } from '../settings-service.js';
 import type { Actor } from '../actor.js';
 import { createReportDataSource } from '../report-data-source.js';
 import { createServiceLookup } from '../service-lookup.js';
@@ -58,6 +59,7 @@ export class ReportService {
     @inject(REGISTRIES) private readonly registries: Registries,
     @inject(AuditService) private readonly audit: AuditService,
     @inject(LOGGER) private readonly logger: Logger,
+    @inject(SettingsService) private readonly settings: SettingsService,
   ) {}
 
   generators(lang: 'ru' | 'en') {
@@ -86,7 +88,7 @@ export class ReportService {
     const signal = AbortSignal.timeout(REPORT_TIMEOUT_MS);
     const logger = this.logger.child({ report: generatorId });
     const output = await gen.generate(params as never, {
-      data: createReportDataSource(this.db),
+      data: createReportDataSource(this.db, { registries: this.registries, staleDays: await this.settings.staleDays() }),
       signal,
       logger,
       lang: actor.lang,
