@@ -72,7 +72,8 @@ export class HeatMeterReport implements ReportGenerator<BaseReportParams> {
     const numberOf = new Map(premises.map((p) => [p.id, p.number]));
     const heat = meters.filter((m) => m.kind === 'heat-meter' && m.premiseId && (!selected || selected.has(m.premiseId)));
     const consumption = await boundaryConsumption(data, meterPeriods(heat, params.from, params.to));
-    consumption.sort((a, b) => order.get(a.meter.premiseId!)! - order.get(b.meter.premiseId!)! || a.startDay.localeCompare(b.startDay) || a.meter.serial.localeCompare(b.meter.serial));
+    const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    consumption.sort((a, b) => order.get(a.meter.premiseId!)! - order.get(b.meter.premiseId!)! || cmp(a.startDay, b.startDay) || cmp(a.meter.serial, b.meter.serial));
     const warnings: string[] = [];
     const lines: HeatMeterLine[] = consumption.map((c) => {
       const unit = c.end.unit ?? c.start.unit ?? c.meter.unit ?? 'Gcal';

@@ -127,7 +127,7 @@ export class TechnicalReport implements ReportGenerator<BaseReportParams> {
       };
     });
     const rank = new Map(lines.map((l, i) => [l, order.get(inPeriod[i]!.m.premiseId!) ?? 0]));
-    lines.sort((x, y) => y.missing - x.missing || SEVERITY[x.state] - SEVERITY[y.state] || rank.get(x)! - rank.get(y)! || x.serial.localeCompare(y.serial));
+    lines.sort((x, y) => y.missing - x.missing || SEVERITY[x.state] - SEVERITY[y.state] || rank.get(x)! - rank.get(y)! || (x.serial < y.serial ? -1 : x.serial > y.serial ? 1 : 0));
 
     const groups = new Map<string | null, TechnicalMeterLine[]>();
     for (const l of lines) groups.set(l.concentratorId, [...(groups.get(l.concentratorId) ?? []), l]);
@@ -138,7 +138,7 @@ export class TechnicalReport implements ReportGenerator<BaseReportParams> {
       const silent = ls.filter((l) => !l.lastReadingDay || l.lastReadingDay < params.to);
       const since = new Map<string, number>();
       for (const l of silent) if (l.lastReadingDay) since.set(addDays(l.lastReadingDay, 1), (since.get(addDays(l.lastReadingDay, 1)) ?? 0) + 1);
-      const silentSince = [...since].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
+      const silentSince = [...since].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? null;
       const name = c ? concentratorName(c) : ru ? 'Без концентратора (ручной ввод, файлы)' : 'No concentrator (manual, files)';
       const summary = !ls.length
         ? ru ? 'нет приборов с данными через этот концентратор' : 'no meter data through this concentrator'

@@ -57,12 +57,15 @@ export class WaterReport implements ReportGenerator<BaseReportParams> {
     const numberOf = new Map(premises.map((p) => [p.id, p.number]));
     const water = meters.filter((m) => m.kind === 'water-meter' && m.premiseId && (!selected || selected.has(m.premiseId)));
     const consumption = await boundaryConsumption(data, meterPeriods(water, params.from, params.to));
+    // Premise order, hot before cold, then by installation; plain comparisons (ICU collation is slow).
+    const rank = { hot: 0, cold: 1 } as const;
+    const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
     consumption.sort(
       (a, b) =>
         order.get(a.meter.premiseId!)! - order.get(b.meter.premiseId!)! ||
-        (a.meter.waterMedium ?? 'z').localeCompare(b.meter.waterMedium ?? 'z') * -1 ||
-        a.startDay.localeCompare(b.startDay) ||
-        a.meter.serial.localeCompare(b.meter.serial),
+        (a.meter.waterMedium ? rank[a.meter.waterMedium] : 2) - (b.meter.waterMedium ? rank[b.meter.waterMedium] : 2) ||
+        cmp(a.startDay, b.startDay) ||
+        cmp(a.meter.serial, b.meter.serial),
     );
     const lines: WaterMeterLine[] = consumption.map((c: MeterConsumption) => ({
       premise: numberOf.get(c.meter.premiseId!)!,

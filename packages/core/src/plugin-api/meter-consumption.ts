@@ -74,10 +74,7 @@ export interface MeterConsumption extends MeterPeriod {
   lastKnown: { day: string; value: string } | null;
 }
 
-/** The reading of a day: the earliest of the day (the 00:00 reading, F18). */
-function ofDay(rows: ReadingRow[]): ReadingRow | undefined {
-  return rows.reduce<ReadingRow | undefined>((a, r) => (!a || new Date(r.takenAt) < new Date(a.takenAt) ? r : a), undefined);
-}
+const instant = (r: ReadingRow) => (r.takenAt instanceof Date ? r.takenAt.getTime() : Date.parse(String(r.takenAt)));
 
 /**
  * Consumption of each meter installation over the period from its boundary readings: two
@@ -88,13 +85,15 @@ function ofDay(rows: ReadingRow[]): ReadingRow | undefined {
 export async function boundaryConsumption(data: ReportDataSource, periods: MeterPeriod[]): Promise<MeterConsumption[]> {
   const ids = [...new Set(periods.map((p) => p.meter.id))];
   const days = [...new Set(periods.flatMap((p) => [p.startDay, p.endDay]))];
-  const byKey = new Map<string, ReadingRow[]>();
+  // The reading of a day is the earliest of the day (the 00:00 reading, F18).
+  const byKey = new Map<string, ReadingRow>();
   for (const r of await data.readingsOnDays(ids, days)) {
     const k = `${r.meterId}|${r.day}`;
-    byKey.set(k, [...(byKey.get(k) ?? []), r]);
+    const had = byKey.get(k);
+    if (!had || instant(r) < instant(had)) byKey.set(k, r);
   }
   const boundary = (meterId: string, day: string): BoundaryReading => {
-    const r = ofDay(byKey.get(`${meterId}|${day}`) ?? []);
+    const r = byKey.get(`${meterId}|${day}`);
     return { day, value: r?.value ?? null, values: r?.values ?? null, unit: r?.unit ?? null };
   };
   const out = periods.map((p) => {

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { Writable } from 'node:stream';
 import type { ReportFormat, ReportOutput } from './report-generator.js';
 
 /** «С 2017-12-06 по 2017-12-28 <building>.xlsx» (F20), safe for any file system. */
@@ -58,37 +59,61 @@ function cellValue(column: ReportColumn, v: unknown): ExcelJS.CellValue {
   return String(v);
 }
 
-/** The tables as one workbook: a title block, a bold frozen header, number formats, totals in bold. */
+const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF4' } };
+const RED: Partial<ExcelJS.Font> = { color: { argb: 'FFC0392B' } };
+const BOLD: Partial<ExcelJS.Font> = { bold: true };
+
+/**
+ * The tables as one workbook: a title block, a bold frozen header, number formats, totals in
+ * bold. Written with exceljs's streaming writer: rows are committed as they come (an order
+ * of magnitude faster than the in-memory workbook for thousands of rows).
+ */
 export async function tablesToXlsx(tables: ReportTable[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 1 } } } as never);
   wb.creator = 'OpenAMR';
   for (const t of tables) {
-    const ws = wb.addWorksheet(t.name.slice(0, 31));
-    for (const line of t.title ?? []) ws.addRow([line]).font = { bold: ws.rowCount === 1 };
-    if (t.title?.length) ws.addRow([]);
+    const titleRows = (t.title?.length ?? 0) + (t.title?.length ? 1 : 0);
+    const ws = wb.addWorksheet(t.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: titleRows + 1 }] });
+    ws.columns = t.columns.map((c) => ({ key: c.key, width: c.width ?? Math.max(10, Math.min(40, c.header.length + 2)) }));
+    // One style object per column and variant, shared by every cell: exceljs resolves a style
+    // it has seen by identity, which keeps a thousand-row sheet fast.
+    const plain = t.columns.map((c) => (c.numFmt ? { numFmt: c.numFmt } : {})) as Array<Partial<ExcelJS.Style>>;
+    const red = plain.map((st) => ({ ...st, font: RED }));
+    const bold = plain.map((st) => ({ ...st, font: BOLD }));
+    const styled = (row: ExcelJS.Row, styles: Array<Partial<ExcelJS.Style>>) => {
+      for (let i = 0; i < styles.length; i++) row.getCell(i + 1).style = styles[i]!;
+      row.commit();
+    };
+    (t.title ?? []).forEach((line, i) => {
+      const row = ws.addRow([line]);
+      if (i === 0) row.font = BOLD;
+      row.commit();
+    });
+    if (t.title?.length) ws.addRow([]).commit();
     const header = ws.addRow(t.columns.map((c) => c.header));
-    header.font = { bold: true };
+    header.font = BOLD;
     header.alignment = { vertical: 'middle', wrapText: true };
     header.eachCell((cell) => {
-      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF4' } };
+      cell.fill = HEADER_FILL;
       cell.border = { bottom: { style: 'thin' } };
     });
-    ws.views = [{ state: 'frozen', ySplit: header.number }];
-    t.columns.forEach((c, i) => {
-      const col = ws.getColumn(i + 1);
-      col.width = c.width ?? Math.max(10, Math.min(40, c.header.length + 2));
-      if (c.numFmt) col.numFmt = c.numFmt;
-    });
-    for (const r of t.rows) {
-      const row = ws.addRow(t.columns.map((c) => cellValue(c, r[c.key])));
-      if (t.highlight?.(r)) row.font = { color: { argb: 'FFC0392B' } };
-    }
+    header.commit();
+    for (const r of t.rows) styled(ws.addRow(t.columns.map((c) => cellValue(c, r[c.key]))), t.highlight?.(r) ? red : plain);
     if (t.totals?.length) {
-      ws.addRow([]);
-      for (const r of t.totals) ws.addRow(t.columns.map((c) => cellValue(c, r[c.key]))).font = { bold: true };
+      ws.addRow([]).commit();
+      for (const r of t.totals) styled(ws.addRow(t.columns.map((c) => cellValue(c, r[c.key]))), bold);
     }
+    ws.commit();
   }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  await wb.commit();
+  return Buffer.concat(chunks);
 }
 
 /**
