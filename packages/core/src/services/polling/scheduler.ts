@@ -101,10 +101,17 @@ export class Scheduler {
     }
   }
 
-  /** A tick: the node that inserts the slot row polls it. */
+  /**
+   * A tick: the node that inserts the slot row polls it. Every node ticks for every slot;
+   * each waits a random 0–250 ms (plus a little more the more polls it is running) before
+   * claiming, so each slot goes to the node whose wait ends first — the slots of a busy
+   * minute spread evenly over the nodes instead of going to whichever ticked first.
+   */
   private async fire(scheduleId: string, concentratorId: string, date: Date): Promise<void> {
     if (!this.running || this.runner.active >= this.config.polling.concurrency) return;
     const slotAt = new Date(Math.floor(date.getTime() / 1000) * 1000);
+    await new Promise((r) => setTimeout(r, Math.random() * 250 + Math.min(2000, this.runner.active * 2)));
+    if (!this.running) return;
     try {
       const won = await this.db('schedule_slots')
         .insert({
