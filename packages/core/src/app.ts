@@ -32,6 +32,7 @@ import { ConcentratorService } from './services/polling/concentrator-service.js'
 import { PollRunner } from './services/polling/poll-runner.js';
 import { PollJournal } from './services/polling/poll-journal.js';
 import { Scheduler } from './services/polling/scheduler.js';
+import { PushListeners } from './services/polling/push-listeners.js';
 import { ConflictError } from './plugin-api/errors.js';
 import { createServer } from './server/create-server.js';
 import { loadDemo } from './demo/load-demo.js';
@@ -91,6 +92,7 @@ export function createContainer(config: AppConfig, database: Database, registrie
     MeterService,
     PollJournal,
     PollRunner,
+    PushListeners,
     Scheduler,
     SecretBox,
     PreferenceService,
@@ -173,7 +175,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       administrator,
       async listen() {
         await server.start();
-        if (config.polling.scheduler) await container.resolve(Scheduler).start();
+        if (config.polling.scheduler) {
+          await container.resolve(Scheduler).start();
+          await container.resolve(PushListeners).start();
+        }
         return server.info.uri.replace('0.0.0.0', 'localhost');
       },
       async stop() {
@@ -182,6 +187,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         state.stopping = true;
         // Stop claiming slots, let running polls finish (up to the grace period), then close.
         await container.resolve(Scheduler).stop();
+        await container.resolve(PushListeners).stop();
         await container.resolve(PollRunner).shutdown();
         await server.stop({ timeout: 10_000 });
         if (!options.database) await database.close();

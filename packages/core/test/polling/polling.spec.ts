@@ -10,6 +10,7 @@ import { createApp, type App } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import { PollRunner } from '../../src/services/polling/poll-runner.js';
 import { Scheduler } from '../../src/services/polling/scheduler.js';
+import { PushListeners } from '../../src/services/polling/push-listeners.js';
 import { seen } from '../fixtures/plugins/polling.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/plugins/', import.meta.url));
@@ -287,6 +288,47 @@ describe('polling: concentrators, poll runner, journal, scheduler', () => {
       expect(back.completed_at).to.equal(null);
       expect(new Date(back.claimed_until).getTime()).to.be.at.most(Date.now());
       await node.stop();
+    });
+  });
+
+  describe('push drivers', () => {
+    it('listens on one node only, stores each pushed reading once, journals the session and lets go on stop', async () => {
+      const acks: string[] = [];
+      const sockets = new Set<Socket>();
+      const gateway = createServer((sock) => {
+        sockets.add(sock);
+        sock.on('data', (d) => acks.push(...String(d).trim().split('\n')));
+        sock.on('error', () => undefined);
+        sock.write('P-1;2024-05-01;500\nP-2;2024-05-01;600\nP-1;2024-05-02;501\nP-1;2024-05-01;500\n');
+      });
+      await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
+      const port = (gateway.address() as { port: number }).port;
+      const c = await concentrator('polling.push-tcp', { port });
+      const other = await createApp({ config: app.config, database: app.database, registries: app.registries, logger: createLogger('silent') });
+      const nodes = [app.container.resolve(PushListeners), other.container.resolve(PushListeners)];
+      try {
+        await Promise.all(nodes.map((n) => n.start()));
+        for (let i = 0; i < 100 && acks.length < 4; i++) await new Promise((r) => setTimeout(r, 25));
+        expect(acks).to.deep.equal(['ACK 1/0', 'ACK 1/0', 'ACK 1/0', 'ACK 0/1']);
+        expect(nodes.flatMap((n) => n.listening)).to.deep.equal([c.id]);
+        expect(sockets.size, 'one connection to the gateway').to.equal(1);
+        const rows = await readingsOf('P-1');
+        expect(rows.filter((r) => r.source === 'push').map((r) => [r.day, r.value])).to.deep.equal([
+          ['2024-05-01', '500'],
+          ['2024-05-02', '501'],
+        ]);
+        const runs = (await app.inject({ method: 'GET', url: `/api/poll-runs?concentratorId=${c.id}`, cookie: operator })).json().items;
+        expect(runs).to.have.length(1);
+        expect(runs[0]).to.include({ trigger: 'push', outcome: 'running', readingsStored: 3, duplicates: 1 });
+      } finally {
+        await Promise.all(nodes.map((n) => n.stop()));
+        await other.stop();
+        for (const s of sockets) s.destroy();
+        await new Promise<void>((r) => gateway.close(() => r()));
+      }
+      const run = (await app.inject({ method: 'GET', url: `/api/poll-runs?concentratorId=${c.id}`, cookie: operator })).json().items[0];
+      expect(run.outcome).to.equal('ok');
+      expect((await app.database.knex('concentrators').where({ id: c.id }).first('lease_owner')).lease_owner).to.equal(null);
     });
   });
 });
