@@ -1,10 +1,19 @@
 import { definePlugin } from '@openamr/core/plugin-api';
 import pkg from '../package.json' with { type: 'json' };
+import { decodeCommand } from './commands/decode-command.js';
 
-/** Wired M-Bus reader drivers and an EN 13757-3 telegram decoder. */
+/**
+ * Wired M-Bus: an EN 13757-3 telegram decoder (checked against libmbus on real frames) and
+ * the `openamr mbus decode` command.
+ */
 export default definePlugin({
   id: 'mbus',
   pkg: { name: pkg.name, version: pkg.version },
   requires: { core: '^0.1.0' },
-  register() {},
+  register(plugin) {
+    plugin.addCommands(decodeCommand);
+  },
 });
+
+export { decodeTelegram, parseHex, TelegramError, type DecodedTelegram, type DecodedRecord, type SlaveInfo } from './decoder/telegram.js';
+export { vifInfo } from './decoder/vif-table.js';
