@@ -1,6 +1,8 @@
 import { definePlugin } from '@openamr/core/plugin-api';
 import pkg from '../package.json' with { type: 'json' };
 import { decodeCommand } from './commands/decode-command.js';
+import { simulateCommand } from './commands/simulate-command.js';
+import { MbusTcpGatewayDriver } from './drivers/tcp-gateway-driver.js';
 
 /**
  * Wired M-Bus: an EN 13757-3 telegram decoder (checked against libmbus on real frames) and
@@ -11,9 +13,12 @@ export default definePlugin({
   pkg: { name: pkg.name, version: pkg.version },
   requires: { core: '^0.1.0' },
   register(plugin) {
-    plugin.addCommands(decodeCommand);
+    plugin.addCommands(decodeCommand, simulateCommand);
+    plugin.addReaderDrivers(MbusTcpGatewayDriver);
   },
 });
 
 export { decodeTelegram, parseHex, TelegramError, type DecodedTelegram, type DecodedRecord, type SlaveInfo } from './decoder/telegram.js';
 export { vifInfo } from './decoder/vif-table.js';
+export { MbusTcpGatewayDriver } from './drivers/tcp-gateway-driver.js';
+export { startMbusSimulator, secondaryOf, type MbusSimulator, type SimulatedSlave } from './wire/simulator.js';

@@ -1,0 +1,149 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { ConnectionError, type ConcentratorTarget, type ReadBatch } from '@openamr/core/plugin-api';
+import { createDriverContext, createTestApp, describeReaderDriver, type TestApp } from '@openamr/core/testing';
+import { MbusTcpGatewayDriver, decodeTelegram, parseHex, secondaryOf, startMbusSimulator, type MbusSimulator } from '../src/index.js';
+import type { MbusTcpSettings } from '../src/drivers/tcp-gateway-driver.js';
+import { CORPUS, corpusFrames } from './corpus.js';
+
+const frameOf = (name: string) => parseHex(readFileSync(`${CORPUS}frames/${name}`, 'utf8'));
+const variable = corpusFrames().filter((n) => frameOf(n)[6] === 0x72);
+
+async function readAll(driver: MbusTcpGatewayDriver, target: ConcentratorTarget<MbusTcpSettings>, signal?: AbortSignal): Promise<ReadBatch[]> {
+  const ctx = createDriverContext({ signal });
+  const session = await driver.open(target, ctx);
+  const out: ReadBatch[] = [];
+  try {
+    for await (const b of session.read()) out.push(b);
+  } finally {
+    await session.close();
+  }
+  return out;
+}
+
+describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
+  let sim: MbusSimulator;
+  const driver = new MbusTcpGatewayDriver();
+  const target = (settings: Partial<MbusTcpSettings>, port = sim.port): ConcentratorTarget<MbusTcpSettings> => ({
+    id: 'c1', buildingId: 'b1', type: 'generic', host: '127.0.0.1', port, timeZone: 'Europe/Moscow',
+    settings: driver.settingsSchema.validate({ meters: [{ address: 1 }], ...settings }).value as MbusTcpSettings,
+  });
+  before(async () => {
+    sim = await startMbusSimulator({ slaves: variable.map((name, i) => ({ address: i + 1, frame: frameOf(name) })) });
+  });
+  after(() => sim?.close());
+
+  it(`reads every variable-data corpus frame (${variable.length}) over the wire exactly as the decoder reads it from the file`, async () => {
+    const batches = await readAll(driver, target({ meters: variable.map((_, i) => ({ address: i + 1 })), timeoutMs: 500 }));
+    expect(batches).to.have.length(variable.length);
+    for (const [i, name] of variable.entries()) {
+      const b = batches[i]!;
+      expect(b.problems.filter((p) => p.code === 'no-answer'), name).to.deep.equal([]);
+      const fromFile = decodeTelegram(frameOf(name));
+      if (b.readings.length) {
+        const wire = decodeTelegram(parseHex(b.readings[0]!.raw!));
+        expect({ ...wire.slave }, name).to.deep.equal({ ...fromFile.slave });
+        expect(wire.records, name).to.deep.equal(fromFile.records);
+        expect(b.readings[0]!.meterSerial).to.equal(fromFile.slave.id);
+      } else {
+        expect(b.problems[0]!.code, name).to.equal('no-values');
+      }
+    }
+    // A heat meter: energy in kWh, volume, temperatures, power in kW.
+    const kamstrup = batches[variable.indexOf('kamstrup_multical_601.hex')]!.readings[0]!;
+    expect(kamstrup.deviceTypeId).to.equal('core.heat-meter');
+    expect(Object.keys(kamstrup.values)).to.include.members(['energy', 'volume', 'flowTemperature', 'returnTemperature']);
+  });
+
+  it('lists a silent address as a problem and reads the others; selects by secondary address', async () => {
+    const second = frameOf(variable[1]!);
+    const batches = await readAll(driver, target({ meters: [{ address: 1 }, { address: 249, serial: 'SILENT-1' }, { secondary: secondaryOf(second) }], timeoutMs: 150, retries: 1 }));
+    expect(batches.map((b) => [b.readings.length + b.problems.filter((p) => p.code === 'no-values').length, b.problems.map((p) => p.code)])).to.deep.equal([
+      [1, batches[0]!.problems.map((p) => p.code)],
+      [0, ['no-answer']],
+      [1, batches[2]!.problems.map((p) => p.code)],
+    ]);
+    expect(batches[1]!.problems[0]).to.include({ meterSerial: 'SILENT-1' });
+    expect(sim.served.select).to.be.greaterThan(0);
+  });
+
+  it('throws ConnectionError for a gateway that is not there, and stops at once on abort', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((r) => probe.close(r));
+    let error: unknown;
+    try {
+      await readAll(driver, target({}, port));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.be.instanceOf(ConnectionError);
+    const slow = await startMbusSimulator({ slaves: [{ address: 1, frame: frameOf(variable[0]!) }], baud: 300 });
+    try {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(new Error('stop')), 200);
+      const t = Date.now();
+      let aborted: unknown;
+      try {
+        await readAll(driver, target({ meters: [{ address: 1 }], timeoutMs: 10_000 }, slow.port), ac.signal);
+      } catch (err) {
+        aborted = err;
+      }
+      expect(aborted).to.be.instanceOf(Error);
+      expect(Date.now() - t).to.be.lessThan(2000);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('paces answers like a 2400-baud bus', async () => {
+    const frame = frameOf('kamstrup_multical_601.hex');
+    const bus = await startMbusSimulator({ slaves: [{ address: 1, frame }], baud: 2400 });
+    try {
+      const t = Date.now();
+      await readAll(driver, target({ meters: [{ address: 1 }] }, bus.port));
+      const wire = ((frame.length + 5) * 11 * 1000) / 2400;
+      expect(Date.now() - t).to.be.within(wire * 0.8, wire * 1.5 + 100);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  describe('through the core', () => {
+    let app: TestApp;
+    before(async () => {
+      app = await createTestApp({ plugins: [{ package: '@openamr/plugin-mbus' }] });
+    });
+    after(() => app?.close());
+
+    it('a concentrator polled with «Считать сейчас» stores the heat meter’s reading', async () => {
+      const cookie = (await app.loginAs('manager'))!;
+      const kamstrup = decodeTelegram(frameOf('kamstrup_multical_601.hex'));
+      const b = (await app.inject({ method: 'POST', url: '/api/buildings', cookie, payload: { name: 'M-Bus', address: 'x' } })).json();
+      const p = (await app.inject({ method: 'POST', url: `/api/buildings/${b.id}/premises`, cookie, payload: { number: '1', area: 50, kind: 'residential' } })).json();
+      await app.inject({ method: 'POST', url: '/api/meters', cookie, payload: { serial: kamstrup.slave.id, deviceTypeId: 'core.heat-meter', premiseId: p.id } });
+      const c = await app.inject({
+        method: 'POST', url: '/api/concentrators', cookie,
+        payload: { buildingId: b.id, type: 'pulsar-mbus', host: '127.0.0.1', port: sim.port, driverId: 'mbus.tcp-gateway', settings: { meters: [{ address: variable.indexOf('kamstrup_multical_601.hex') + 1 }], timeoutMs: 500 } },
+      });
+      expect(c.statusCode, c.payload).to.equal(201);
+      const run = (await app.inject({ method: 'POST', url: `/api/concentrators/${c.json().id}/poll`, cookie })).json();
+      let r;
+      for (let i = 0; i < 200; i++) {
+        r = (await app.inject({ method: 'GET', url: `/api/poll-runs/${run.runId}`, cookie })).json();
+        if (r.outcome !== 'running') break;
+        await new Promise((res) => setTimeout(res, 25));
+      }
+      expect(r).to.include({ outcome: 'ok', readingsStored: 1 });
+      const stored = await app.database.knex('readings').first('unit', 'values', 'source');
+      expect(stored).to.include({ unit: 'kWh', source: 'poll' });
+    });
+  });
+
+  describeReaderDriver(MbusTcpGatewayDriver as never, {
+    validSettings: { meters: [{ address: 1 }, { secondary: '12345678FFFFFFFF', serial: 'X' }] },
+    invalidSettings: [{ meters: [] }, { meters: [{ address: 251 }] }, { meters: [{ address: 1, secondary: '1234567812345678' }] }, { meters: [{ secondary: 'XYZ' }] }, { meters: [{ address: 1 }], timeoutMs: 1 }],
+  });
+});
