@@ -2,6 +2,7 @@ import { definePlugin } from '@openamr/core/plugin-api';
 import pkg from '../package.json' with { type: 'json' };
 import { decodeCommand } from './commands/decode-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
+import { scanCommand } from './commands/scan-command.js';
 import { MbusTcpGatewayDriver } from './drivers/tcp-gateway-driver.js';
 
 /**
@@ -13,7 +14,7 @@ export default definePlugin({
   pkg: { name: pkg.name, version: pkg.version },
   requires: { core: '^0.1.0' },
   register(plugin) {
-    plugin.addCommands(decodeCommand, simulateCommand);
+    plugin.addCommands(decodeCommand, simulateCommand, scanCommand);
     plugin.addReaderDrivers(MbusTcpGatewayDriver);
   },
 });
@@ -22,3 +23,5 @@ export { decodeTelegram, parseHex, TelegramError, type DecodedTelegram, type Dec
 export { vifInfo } from './decoder/vif-table.js';
 export { MbusTcpGatewayDriver } from './drivers/tcp-gateway-driver.js';
 export { startMbusSimulator, secondaryOf, type MbusSimulator, type SimulatedSlave } from './wire/simulator.js';
+export { scanPrimary, scanSecondary, type FoundMeter } from './wire/scan.js';
+export { MbusTcpClient } from './wire/tcp-client.js';

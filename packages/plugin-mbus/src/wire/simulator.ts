@@ -77,9 +77,11 @@ export async function startMbusSimulator(opts: { slaves: SimulatedSlave[]; port?
               ((d[5]! << 8) | d[4]!).toString(16).padStart(4, '0').toUpperCase() + d[6]!.toString(16).padStart(2, '0').toUpperCase() + d[7]!.toString(16).padStart(2, '0').toUpperCase();
             const hits = [...byAddress.values()].filter((f) => matches(mask, secondaryOf(f)));
             selected = hits.length === 1 ? hits[0] : undefined;
-            if (hits.length) {
+            if (hits.length === 1) {
               served.select++;
-              send(Uint8Array.of(ACK), frame.length); // several matches: the ACKs collide — one garbled byte here
+              send(Uint8Array.of(ACK), frame.length);
+            } else if (hits.length > 1) {
+              send(Uint8Array.of(0xff, 0x00), frame.length); // several slaves answer at once: garbled bytes
             }
           }
           continue;

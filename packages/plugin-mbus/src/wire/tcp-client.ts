@@ -15,6 +15,8 @@ export class MbusTcpClient {
   private buf = Buffer.alloc(0);
   private waiter?: () => void;
   private failure?: Error;
+  /** Bytes that were not an answer since the last request (colliding answers garble the bus). */
+  noise = 0;
 
   constructor(
     private readonly host: string,
@@ -48,6 +50,7 @@ export class MbusTcpClient {
   /** Sends `frame` and resolves with the answer; NoAnswer after `timeoutMs` of silence. */
   async request(frame: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
     this.buf = Buffer.alloc(0);
+    this.noise = 0;
     if (this.failure) throw this.failure;
     this.socket!.write(frame);
     const deadline = Date.now() + timeoutMs;
@@ -58,7 +61,12 @@ export class MbusTcpClient {
         this.buf = this.buf.subarray(n);
         return answer;
       }
-      if (n < 0) this.buf = this.buf.subarray(1); // noise on the bus: skip a byte
+      if (n < 0) {
+        // Noise on the bus (e.g. colliding answers): skip a byte, and count it.
+        this.buf = this.buf.subarray(1);
+        this.noise++;
+        continue;
+      }
       if (this.signal.aborted) throw this.signal.reason ?? new Error('aborted');
       if (this.failure) throw this.failure;
       const left = deadline - Date.now();
