@@ -33,6 +33,7 @@ import { PollRunner } from './services/polling/poll-runner.js';
 import { PollJournal } from './services/polling/poll-journal.js';
 import { Scheduler } from './services/polling/scheduler.js';
 import { PushListeners } from './services/polling/push-listeners.js';
+import { Metrics } from './services/metrics.js';
 import { ConflictError } from './plugin-api/errors.js';
 import { createServer } from './server/create-server.js';
 import { loadDemo } from './demo/load-demo.js';
@@ -90,6 +91,7 @@ export function createContainer(config: AppConfig, database: Database, registrie
     BuildingService,
     ConcentratorService,
     MeterService,
+    Metrics,
     PollJournal,
     PollRunner,
     PushListeners,

@@ -24,6 +24,8 @@ import { referenceRoutes } from './routes/reference-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { concentratorRoutes } from './routes/concentrator-routes.js';
+import { docsRoutes } from './routes/docs-routes.js';
+import { Metrics } from '../services/metrics.js';
 
 export interface ServerDeps {
   config: AppConfig;
@@ -90,8 +92,10 @@ export async function createServer(deps: ServerDeps, extraRoutes: Array<Hapi.Plu
     publicUrl: config.publicUrl,
   });
 
+  const metrics = container.resolve(Metrics);
   server.events.on('response', (request) => {
     const res = request.response as { statusCode?: number } | null;
+    metrics.http.observe({ method: request.method, route: request.route?.path ?? 'unknown', status: String(res?.statusCode ?? 0) }, (Date.now() - request.info.received) / 1000);
     const user = (request.auth.credentials?.user as { email?: string } | undefined)?.email;
     logger.info(
       { method: request.method, path: request.path, status: res?.statusCode, ms: Date.now() - request.info.received, user },
@@ -112,6 +116,7 @@ export async function createServer(deps: ServerDeps, extraRoutes: Array<Hapi.Plu
     { plugin: reportRoutes, options: { container } },
     { plugin: importRoutes, options: { container } },
     { plugin: concentratorRoutes, options: { container } },
+    { plugin: docsRoutes, options: { container } },
     ...extraRoutes.map((plugin) => ({ plugin, options: { container, registries, db } })),
     { plugin: staticRoutes, options: { registries } },
   ]);

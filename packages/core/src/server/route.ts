@@ -13,6 +13,7 @@ export const PUBLIC_PATHS: readonly string[] = [
   '/metrics',
   '/openapi.json',
   '/documentation',
+  '/documentation/{file}',
   '/api/auth/login',
 ];
 

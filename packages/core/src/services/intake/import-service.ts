@@ -5,6 +5,7 @@ import { DATABASE, DB, LOGGER, REGISTRIES } from '../../tokens.js';
 import type { Database } from '../../db/database.js';
 import { bulkStoreReadings, copyChunks } from '../readings/bulk-store.js';
 import { csvCopyChunks } from './csv-copy-chunks.js';
+import { Metrics } from '../metrics.js';
 import { ConflictError, InputError, NotFoundError } from '../../plugin-api/errors.js';
 import { coreServices, type Logger } from '../../plugin-api/service-refs.js';
 import type { ReadBatch, ReadProblem } from '../../plugin-api/reader-driver.js';
@@ -62,7 +63,19 @@ export class ImportService {
     @inject(AuditService) private readonly audit: AuditService,
     @inject(LOGGER) private readonly logger: Logger,
     @inject(DATABASE) private readonly database: Database,
+    @inject(Metrics) private readonly metrics: Metrics,
   ) {}
+
+  /** Counts a committed import's rows in the metrics. */
+  private counted<T>(committed: boolean, r: { stored: number; duplicates: number }, problems: number, out: T): T {
+    if (committed) {
+      this.metrics.importRows.inc({ result: 'stored' }, r.stored);
+      this.metrics.importRows.inc({ result: 'existing' }, r.duplicates);
+      this.metrics.importRows.inc({ result: 'refused' }, problems);
+      this.metrics.readings.inc({ source: 'file' }, r.stored);
+    }
+    return out;
+  }
 
   async parse(upload: UploadedReadings): Promise<{ format: string; batches: ReadBatch[] }> {
     const { fileName: file, content } = upload;
@@ -152,7 +165,7 @@ export class ImportService {
         .update({ status: 'committed', committed_at: trx.fn.now(), content: null, summary: JSON.stringify({ ...row.summary, new: r.stored, existing: r.duplicates, errors: r.problems.length, skipBad }) });
       await this.audit.record(trx, actor, { action: 'import', entity: 'import', entityId: id, after: { fileName: row.file_name, buildingId: row.building_id, new: r.stored, existing: r.duplicates, skipped: r.problems.length } });
     });
-    return this.summary(id, row.file_name, format, r, 'committed');
+    return this.counted(true, r, r.problems.length, this.summary(id, row.file_name, format, r, 'committed'));
   }
 
   /**
@@ -193,7 +206,7 @@ export class ImportService {
       if (err !== DRY_RUN) throw err;
     }
     const summary = this.summary(null, upload.fileName, 'csv', total, opts.dryRun ? 'dry-run' : committed ? 'committed' : 'refused');
-    return { ...summary, errorCount: problemCount, message: `${total.stored} новых, ${total.duplicates} уже были${problemCount ? `, ${problemCount} с ошибками` : ''}` };
+    return this.counted(committed, total, problemCount, { ...summary, errorCount: problemCount, message: `${total.stored} новых, ${total.duplicates} уже были${problemCount ? `, ${problemCount} с ошибками` : ''}` });
   }
 
   /** PostgreSQL: one pass, COPY into a staging table, set-based checks and one insert. */
@@ -222,7 +235,7 @@ export class ImportService {
     }
     const r = result!;
     const summary = this.summary(null, upload.fileName, 'csv', r, opts.dryRun ? 'dry-run' : committed ? 'committed' : 'refused');
-    return { ...summary, errorCount: r.problemCount, message: `${r.stored} новых, ${r.duplicates} уже были${r.problemCount ? `, ${r.problemCount} с ошибками` : ''}` };
+    return this.counted(committed, r, r.problemCount, { ...summary, errorCount: r.problemCount, message: `${r.stored} новых, ${r.duplicates} уже были${r.problemCount ? `, ${r.problemCount} с ошибками` : ''}` });
   }
 
   /** One step: parse and store (the CLI). */

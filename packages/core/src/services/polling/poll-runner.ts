@@ -15,6 +15,7 @@ import { AuditService } from '../audit-service.js';
 import type { Actor } from '../actor.js';
 import { ConcentratorService } from './concentrator-service.js';
 import { createServiceLookup } from '../service-lookup.js';
+import { Metrics } from '../metrics.js';
 import { coreServices } from '../../plugin-api/service-refs.js';
 
 export type PollOutcome = 'ok' | 'partial' | 'connection-error' | 'protocol-error' | 'config-error' | 'timeout';
@@ -75,6 +76,7 @@ export class PollRunner {
     @inject(LOGGER) private readonly logger: Logger,
     @inject(ConcentratorService) private readonly concentrators: ConcentratorService,
     @inject(AuditService) private readonly audit: AuditService,
+    @inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   get active(): number {
@@ -164,6 +166,7 @@ export class PollRunner {
     }
     const shutdown = controller.signal.reason instanceof Aborted && controller.signal.reason.why !== 'timeout';
     await this.finish(runId, concentratorId, { outcome, error, ...totals }, shutdown);
+    this.metrics.polls.inc({ outcome, trigger: 'poll' });
     this.logger.info({ runId, concentratorId, outcome, stored: totals.stored, problems: totals.problemCount }, 'poll finished');
     return { runId, outcome, readingsStored: totals.stored, duplicates: totals.duplicates, problemCount: totals.problemCount, error };
   }
@@ -218,6 +221,7 @@ export class PollRunner {
       return { ...result, journaled: problems };
     });
     totals.stored += r.stored;
+    this.metrics.readings.inc({ source: 'poll' }, r.stored);
     totals.duplicates += r.duplicates;
     totals.problemCount += r.problems.length;
     totals.problems.push(...r.journaled);

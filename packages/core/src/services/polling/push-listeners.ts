@@ -12,6 +12,7 @@ import { ensureReadingPartitions } from '../readings/reading-partitions.js';
 import { createServiceLookup } from '../service-lookup.js';
 import { ConcentratorService } from './concentrator-service.js';
 import { PollRunner } from './poll-runner.js';
+import { Metrics } from '../metrics.js';
 
 interface Held {
   runId: string;
@@ -46,6 +47,7 @@ export class PushListeners {
     @inject(LOGGER) private readonly logger: Logger,
     @inject(ConcentratorService) private readonly concentrators: ConcentratorService,
     @inject(PollRunner) private readonly runner: PollRunner,
+    @inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   get listening(): string[] {
@@ -156,7 +158,7 @@ export class PushListeners {
         });
       if (batch.cursor !== undefined) await trx('concentrators').where({ id: concentratorId }).update({ cursor: batch.cursor });
       return { stored: r.stored, duplicates: r.duplicates };
-    });
+    }).then((r) => (this.metrics.readings.inc({ source: 'push' }, r.stored), r));
   }
 
   private async release(concentratorId: string, outcome: string, error: string | null, freeLease = true): Promise<void> {

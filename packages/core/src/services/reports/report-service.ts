@@ -7,6 +7,7 @@ import { coreServices, type Logger } from '../../plugin-api/service-refs.js';
 import type { Registries } from '../../loader/registries.js';
 import { AuditService } from '../audit-service.js';
 import { SettingsService } from '../settings-service.js';
+import { Metrics } from '../metrics.js';
 import type { Actor } from '../actor.js';
 import { createReportDataSource } from '../report-data-source.js';
 import { createServiceLookup } from '../service-lookup.js';
@@ -60,6 +61,7 @@ export class ReportService {
     @inject(AuditService) private readonly audit: AuditService,
     @inject(LOGGER) private readonly logger: Logger,
     @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   generators(lang: 'ru' | 'en') {
@@ -98,6 +100,7 @@ export class ReportService {
       ]),
     });
     const durationMs = Date.now() - started;
+    this.metrics.reports.observe({ generator: generatorId }, durationMs / 1000);
     const content = typeof output.content === 'string' ? Buffer.from(output.content, 'utf8') : output.content;
     return this.db.transaction(async (trx) => {
       const [row] = await trx('report_runs')
