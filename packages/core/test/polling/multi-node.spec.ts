@@ -30,6 +30,7 @@ function freePort(): Promise<number> {
 interface Node {
   child: ChildProcess;
   output: string;
+  port: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -96,7 +97,7 @@ describe('polling across three nodes (PostgreSQL)', function () {
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      const node: Node = { child, output: '' };
+      const node: Node = { child, output: '', port };
       child.stdout!.on('data', (d) => (node.output += d));
       child.stderr!.on('data', (d) => (node.output += d));
       nodes.push(node);
@@ -106,6 +107,15 @@ describe('polling across three nodes (PostgreSQL)', function () {
         if (t > 240) throw new Error(`node ${i} did not start: ${node.output}`);
         await sleep(250);
       }
+    }
+
+    // The API is answered by every node: a session made on one works on the others (sessions live in the database).
+    const login = await fetch(`http://127.0.0.1:${nodes[0]!.port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@openamr.local', password: 'cluster-password-1' }) });
+    expect(login.status).to.equal(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    for (const n of nodes) {
+      const list = await fetch(`http://127.0.0.1:${n.port}/api/buildings`, { headers: { cookie } }).then((r) => r.json() as Promise<{ items: Array<{ name: string }> }>);
+      expect(list.items.map((b) => b.name)).to.deep.equal(['Кластер']);
     }
 
     const nextMinute = () => {
