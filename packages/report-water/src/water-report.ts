@@ -81,7 +81,11 @@ export class WaterReport implements ReportGenerator<BaseReportParams> {
       lastKnown: c.lastKnown,
     }));
     const byPremise = new Map<string, WaterMeterLine[]>();
-    for (const l of lines) byPremise.set(l.premise, [...(byPremise.get(l.premise) ?? []), l]);
+    for (const l of lines) {
+      const of = byPremise.get(l.premise);
+      if (of) of.push(l);
+      else byPremise.set(l.premise, [l]);
+    }
     const sumOf = (ls: WaterMeterLine[], medium: Medium) => sumDecimals(ls.filter((l) => l.medium === medium).map((l) => l.consumption));
     const premiseTotals = [...byPremise].map(([premise, ls]) => ({ premise, hot: sumOf(ls, 'hot'), cold: sumOf(ls, 'cold'), incomplete: ls.some((l) => l.consumption === null) }));
     const totals = { hot: sumOf(lines, 'hot'), cold: sumOf(lines, 'cold') };
@@ -111,8 +115,12 @@ export class WaterReport implements ReportGenerator<BaseReportParams> {
         { key: 'consumption', header: ru ? 'Расход, м³' : 'Consumption, m³', width: 14, numFmt: '0.000' },
         { key: 'note', header: ru ? 'Примечание' : 'Note', width: 48 },
       ],
+      // Named fields, not `{ ...l }` (V8 spreads these objects slowly; see meter-consumption.ts).
       rows: lines.map((l) => ({
-        ...l,
+        premise: l.premise,
+        serial: l.serial,
+        startDay: l.startDay,
+        endDay: l.endDay,
         medium: l.medium ? MEDIUM[l.medium][lang] : '',
         startValue: l.startValue ?? noData,
         endValue: l.endValue ?? noData,
@@ -140,7 +148,7 @@ export class WaterReport implements ReportGenerator<BaseReportParams> {
         { key: 'cold', header: ru ? 'ХВС, м³' : 'Cold, m³', width: 12, numFmt: '0.000' },
         { key: 'note', header: ru ? 'Примечание' : 'Note', width: 40 },
       ],
-      rows: premiseTotals.map((p) => ({ ...p, note: p.incomplete ? (ru ? 'не по всем приборам есть показания' : 'readings missing for some meters') : '' })),
+      rows: premiseTotals.map((p) => ({ premise: p.premise, hot: p.hot, cold: p.cold, note: p.incomplete ? (ru ? 'не по всем приборам есть показания' : 'readings missing for some meters') : '' })),
       totals: [{ premise: ru ? 'Итого' : 'Total', hot: totals.hot, cold: totals.cold }],
     };
     return tabularOutput(params.format, { from: params.from, to: params.to, building: building.name }, [metersTable, premisesTable], explanation, warnings);

@@ -13,5 +13,6 @@ export * from './define-plugin.js';
 export * from './report-params.js';
 export * from './readings-file.js';
 export * from './report-output.js';
+export { writeXlsx, type XlsxRow, type XlsxSheet, type XlsxStyle, type XlsxValue } from './xlsx-writer.js';
 export * from './meter-consumption.js';
 export { CORE_VERSION } from '../version.js';

@@ -85,22 +85,37 @@ const instant = (r: ReadingRow) => (r.takenAt instanceof Date ? r.takenAt.getTim
 export async function boundaryConsumption(data: ReportDataSource, periods: MeterPeriod[]): Promise<MeterConsumption[]> {
   const ids = [...new Set(periods.map((p) => p.meter.id))];
   const days = [...new Set(periods.flatMap((p) => [p.startDay, p.endDay]))];
-  // The reading of a day is the earliest of the day (the 00:00 reading, F18).
-  const byKey = new Map<string, ReadingRow>();
+  // The reading of a day is the earliest of the day (the 00:00 reading, F18). Keyed by meter,
+  // then day: no string keys built per row.
+  const byMeter = new Map<string, Map<string, ReadingRow>>();
   for (const r of await data.readingsOnDays(ids, days)) {
-    const k = `${r.meterId}|${r.day}`;
-    const had = byKey.get(k);
-    if (!had || instant(r) < instant(had)) byKey.set(k, r);
+    let ofMeter = byMeter.get(r.meterId);
+    if (!ofMeter) byMeter.set(r.meterId, (ofMeter = new Map()));
+    const had = ofMeter.get(r.day);
+    if (!had || instant(r) < instant(had)) ofMeter.set(r.day, r);
   }
-  const boundary = (meterId: string, day: string): BoundaryReading => {
-    const r = byKey.get(`${meterId}|${day}`);
-    return { day, value: r?.value ?? null, values: r?.values ?? null, unit: r?.unit ?? null };
+  const boundary = (ofMeter: Map<string, ReadingRow> | undefined, day: string): BoundaryReading => {
+    const r = ofMeter?.get(day);
+    return r ? { day, value: r.value, values: r.values ?? null, unit: r.unit ?? null } : { day, value: null, values: null, unit: null };
   };
-  const out = periods.map((p) => {
-    const start = boundary(p.meter.id, p.startDay);
-    const end = boundary(p.meter.id, p.endDay);
+  // Plain object literals, not `{ ...p }`: V8 spreads these period objects an order of
+  // magnitude slower than it copies five named fields (measured in bench/reports).
+  const out: MeterConsumption[] = periods.map((p) => {
+    const ofMeter = byMeter.get(p.meter.id);
+    const start = boundary(ofMeter, p.startDay);
+    const end = boundary(ofMeter, p.endDay);
     const consumption = start.value !== null && end.value !== null ? new D(end.value).minus(start.value).toString() : null;
-    return { ...p, start, end, consumption, lastKnown: null as MeterConsumption['lastKnown'] };
+    return {
+      meter: p.meter,
+      startDay: p.startDay,
+      endDay: p.endDay,
+      installedInside: p.installedInside,
+      decommissionedInside: p.decommissionedInside,
+      start,
+      end,
+      consumption,
+      lastKnown: null,
+    };
   });
   const missing = out.filter((c) => c.consumption === null);
   if (missing.length) {

@@ -67,25 +67,20 @@ export function createReportDataSource(db: Knex, opts: { registries?: Registries
       return rows.map(toPremiseRow);
     },
     async meters(buildingId: string): Promise<MeterRow[]> {
-      // Kind and unit come from the device types once, not per meter row.
+      // Kind and unit come from the device types once, not per meter row (both queries at once).
+      const [typeRows, rows] = await Promise.all([
+        db('device_types').select('id', 'kind', 'quantities', 'primary_quantity'),
+        db('meters as m')
+          .join('premises as p', 'p.id', 'm.premise_id')
+          .where('p.building_id', buildingId)
+          .select('m.id', 'm.serial', 'm.device_type_id', 'm.premise_id', 'm.installed_on', 'm.decommissioned_on', 'm.water_medium')
+          .orderBy(['m.premise_id', 'm.serial']),
+      ]);
       const types = new Map<string, { kind: MeterRow['kind']; unit: string | null }>();
-      for (const t of await db('device_types').select('id', 'kind', 'quantities', 'primary_quantity')) {
+      for (const t of typeRows) {
         const primary = (t.quantities as Array<{ key: string; unit: string }>).find((q) => q.key === t.primary_quantity);
         types.set(t.id, { kind: t.kind, unit: primary?.unit ?? null });
       }
-      const rows = await db('meters as m')
-        .join('premises as p', 'p.id', 'm.premise_id')
-        .where('p.building_id', buildingId)
-        .select(
-          'm.id',
-          'm.serial',
-          'm.device_type_id',
-          'm.premise_id',
-          'm.installed_on',
-          'm.decommissioned_on',
-          'm.water_medium',
-        )
-        .orderBy(['m.premise_id', 'm.serial']);
       return rows.map((r) => ({
         id: r.id,
         serial: r.serial,
