@@ -22,7 +22,7 @@ async function main() {
   const t = Date.now();
   const session = await driver.open({ id: 'b', buildingId: 'b', type: 'generic', host: '127.0.0.1', port: sim.port, timeZone: 'UTC', settings }, createDriverContext());
   let readings = 0;
-  for await (const b of session.read()) readings += b.readings.length + b.problems.filter((p) => p.code === 'no-values').length;
+  for await (const b of session.read()) readings += b.readings.length + b.problems.filter((p) => p.code === 'no-values' || p.code === 'unknown-type').length;
   await session.close();
   const ms = Date.now() - t;
   await sim.close();

@@ -1,6 +1,6 @@
 import { InputError, type CliCommand } from '@openamr/core/plugin-api';
 import { scanPrimary, scanSecondary } from '../wire/scan.js';
-import { MbusTcpClient } from '../wire/tcp-client.js';
+import { MbusTcpClient } from '../wire/link.js';
 
 /**
  * `openamr mbus scan --host H [--port 10001] [--secondary] [--timeout 200]`: lists the meters

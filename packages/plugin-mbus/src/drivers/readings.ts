@@ -1,61 +1,92 @@
+import { Decimal } from 'decimal.js';
 import type { RawReading } from '@openamr/core/plugin-api';
 import type { DecodedTelegram } from '../decoder/telegram.js';
-
-/** The core device type a telegram's medium stands for (the meter's own type wins when set). */
-export function deviceTypeOf(medium: string): string | undefined {
-  if (medium === 'Electricity') return 'core.electricity-meter';
-  if (medium.startsWith('Heat:') || medium === 'Heat / Cooling load meter') return 'core.heat-meter';
-  if (medium === 'Heat Cost Allocator') return 'core.heat-cost-allocator';
-  if (/water/i.test(medium)) return 'core.water-meter';
-  return undefined;
-}
-
-const decimal = (v: number) => String(Number(v.toPrecision(12)));
+import { CORE_RULES, MBUS_DEVICE_TYPES, detectDeviceType, valuesOf, type RecordRule } from '../device-types/index.js';
 
 /**
- * The current values of a telegram as a reading of the device type: the instantaneous
- * records of storage 0 (no tariff, no subunit), each quantity once — energy in kWh (from Wh)
- * or GJ (from J), volume m³, temperatures °C, power kW, flow m³/h, H.C.A. units — and the
- * error flags as the error code.
+ * A pulse adapter channel read as a connected meter: reading = start + (count − startCount) × weight.
+ * `channel` is the adapter type's quantity key (`channel1`, or `inputA` of a heat meter's input).
  */
-export function telegramReading(t: DecodedTelegram, serial: string, deviceTypeId: string, takenAt: string): RawReading | undefined {
-  const current = t.records.filter((r) => r.function === 'Instantaneous value' && r.storageNumber === 0 && !r.tariff && !r.subunit && typeof r.value === 'number');
-  const first = (quantity: string, unit?: string) => current.find((r) => r.quantity === quantity && (!unit || r.unit === unit))?.value as number | undefined;
-  const values: Record<string, string> = {};
+export interface PulseSetting {
+  channel: string;
+  /** Units of the connected meter per unit counted (e.g. `0.01` m³ per pulse). */
+  weight: string;
+  /** The connected meter's reading when the channel showed `startCount`. */
+  start: string;
+  startCount?: string;
+}
+
+export interface MeterReadOptions {
+  /** The registry serial; by default the telegram's identification number. */
+  serial?: string;
+  /** The registry device type; by default detected from the telegram's header. */
+  deviceTypeId?: string;
+  pulse?: PulseSetting;
+}
+
+const CORE_PRIMARY: Record<string, string> = {
+  'core.heat-meter': 'energy',
+  'core.water-meter': 'volume',
+  'core.heat-cost-allocator': 'heatUnits',
+  'core.electricity-meter': 'activeEnergy',
+};
+const meterTypes = MBUS_DEVICE_TYPES.filter((t) => !t.pulseAdapter);
+
+/** The device type and rules a telegram is read with: the setting's, else the detected model, else the core type of its medium. */
+export function rulesFor(t: DecodedTelegram, deviceTypeId?: string): { deviceTypeId: string; records: readonly RecordRule[]; primary: string } | undefined {
+  const own = deviceTypeId ? MBUS_DEVICE_TYPES.find((d) => d.id === deviceTypeId) : undefined;
+  if (own) return { deviceTypeId: own.id, records: own.records, primary: own.primaryQuantity };
+  if (deviceTypeId && CORE_RULES[deviceTypeId]) return { deviceTypeId, records: CORE_RULES[deviceTypeId]!.records, primary: CORE_PRIMARY[deviceTypeId]! };
+  const detected = detectDeviceType(t.slave, meterTypes);
+  if (detected) return { deviceTypeId: deviceTypeId ?? detected.id, records: detected.records, primary: detected.primaryQuantity };
+  const core = Object.entries(CORE_RULES).find(([, r]) => r.media(t.slave.medium));
+  return core ? { deviceTypeId: deviceTypeId ?? core[0], records: core[1].records, primary: CORE_PRIMARY[core[0]]! } : undefined;
+}
+
+export type TelegramReading = { reading: RawReading } | { problem: { code: string; message: string } };
+
+/**
+ * The reading a telegram gives for a meter: its current values by the rules of its device
+ * type (energy in kWh or GJ, volume m³, temperatures °C, power kW, flow m³/h, H.C.A. units
+ * and the units at the set day, electricity kWh), the error flags as the error code; or,
+ * for a pulse adapter channel, the connected meter's reading.
+ */
+export function telegramReading(t: DecodedTelegram, opts: MeterReadOptions, takenAt: string): TelegramReading {
+  const serial = opts.serial ?? t.slave.id;
+  let deviceTypeId: string;
+  let values: Record<string, string>;
   let unit: string | undefined;
-  const energyWh = first('Energy', 'Wh');
-  const energyJ = first('Energy', 'J');
-  const energy = energyWh !== undefined ? { v: decimal(energyWh / 1000), unit: 'kWh' } : energyJ !== undefined ? { v: decimal(energyJ / 1e9), unit: 'GJ' } : undefined;
-  if (deviceTypeId === 'core.electricity-meter' && energy) {
-    values.activeEnergy = energy.v;
-    unit = energy.unit;
-  } else if (deviceTypeId === 'core.heat-meter') {
-    if (energy) {
-      values.energy = energy.v;
-      unit = energy.unit;
+  if (opts.pulse) {
+    const adapter = detectDeviceType(t.slave, MBUS_DEVICE_TYPES.filter((d) => d.records.some((r) => r.key === opts.pulse!.channel)));
+    const count = adapter ? valuesOf(t, adapter.records).values[opts.pulse.channel] : undefined;
+    if (count === undefined) {
+      return { problem: { code: 'no-channel', message: `Прибор ${serial}: в телеграмме адаптера ${t.slave.id} (${t.slave.manufacturer ?? '?'}, ${t.slave.medium}) нет канала ${opts.pulse.channel}` } };
     }
-    const add = (key: string, v: number | undefined, f = 1) => v !== undefined && (values[key] = decimal(v * f));
-    add('volume', first('Volume', 'm^3'));
-    add('flowTemperature', first('Flow temperature', '°C'));
-    add('returnTemperature', first('Return temperature', '°C'));
-    add('power', first('Power', 'W'), 1 / 1000);
-    add('flow', first('Volume flow', 'm^3/h'));
-  } else if (deviceTypeId === 'core.water-meter') {
-    const v = first('Volume', 'm^3');
-    if (v !== undefined) values.volume = decimal(v);
-  } else if (deviceTypeId === 'core.heat-cost-allocator') {
-    const v = first('H.C.A.');
-    if (v !== undefined) values.heatUnits = decimal(v);
+    deviceTypeId = opts.deviceTypeId ?? 'core.water-meter';
+    const key = MBUS_DEVICE_TYPES.find((d) => d.id === deviceTypeId)?.primaryQuantity ?? CORE_PRIMARY[deviceTypeId] ?? 'value';
+    const p = opts.pulse;
+    values = { [key]: new Decimal(count).minus(p.startCount ?? '0').mul(p.weight).plus(p.start).toString() };
+  } else {
+    const how = rulesFor(t, opts.deviceTypeId);
+    if (!how) return { problem: { code: 'unknown-type', message: `Прибор ${serial}: тип не определен по заголовку (${t.slave.manufacturer ?? '?'}, версия ${t.slave.version ?? '?'}, ${t.slave.medium}); укажите тип прибора в настройках` } };
+    deviceTypeId = how.deviceTypeId;
+    const typed = valuesOf(t, how.records);
+    values = typed.values;
+    unit = typed.units[how.primary];
+    if (!Object.keys(values).length) {
+      return { problem: { code: 'no-values', message: `Прибор ${serial} (${t.slave.medium}): в телеграмме нет текущих значений для типа ${deviceTypeId}` } };
+    }
   }
-  if (!Object.keys(values).length) return undefined;
-  const flags = first('Error flags');
+  const flags = t.records.find((r) => r.quantity === 'Error flags' && r.storageNumber === 0 && typeof r.value === 'number')?.value as number | undefined;
   return {
-    meterSerial: serial,
-    deviceTypeId,
-    takenAt,
-    values,
-    ...(unit ? { unit } : {}),
-    ...(flags ? { errorCode: `E${flags}` } : {}),
-    sourceKey: `mbus:${serial}:${takenAt.slice(0, 16)}`,
+    reading: {
+      meterSerial: serial,
+      deviceTypeId,
+      takenAt,
+      values,
+      ...(unit ? { unit } : {}),
+      ...(flags ? { errorCode: `E${flags}` } : {}),
+      sourceKey: `mbus:${serial}:${takenAt.slice(0, 16)}`,
+    },
   };
 }

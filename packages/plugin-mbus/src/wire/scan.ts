@@ -1,6 +1,6 @@
 import { decodeTelegram, TelegramError, type SlaveInfo } from '../decoder/telegram.js';
 import { ACK, REQ_UD2, SELECTED, SND_NKE, selectFrame, shortFrame } from './frames.js';
-import { MbusTcpClient, NoAnswer } from './tcp-client.js';
+import { MbusLink, NoAnswer } from './link.js';
 
 export interface FoundMeter {
   /** Primary address, when found by primary scan. */
@@ -17,7 +17,7 @@ function secondaryOfSlave(s: SlaveInfo, frame: Uint8Array): string {
   return `${id}${man}${d[6]!.toString(16).padStart(2, '0')}${d[7]!.toString(16).padStart(2, '0')}`.toUpperCase();
 }
 
-async function identify(client: MbusTcpClient, address: number, timeoutMs: number): Promise<FoundMeter | undefined> {
+async function identify(client: MbusLink, address: number, timeoutMs: number): Promise<FoundMeter | undefined> {
   try {
     const frame = await client.request(shortFrame(REQ_UD2, address), timeoutMs);
     if (frame.length === 1) return undefined;
@@ -30,7 +30,7 @@ async function identify(client: MbusTcpClient, address: number, timeoutMs: numbe
 }
 
 /** Primary scan: SND_NKE to every address 0–250; who acknowledges is asked for its data. */
-export async function scanPrimary(client: MbusTcpClient, timeoutMs: number, onProgress?: (address: number) => void): Promise<FoundMeter[]> {
+export async function scanPrimary(client: MbusLink, timeoutMs: number, onProgress?: (address: number) => void): Promise<FoundMeter[]> {
   const found: FoundMeter[] = [];
   for (let a = 0; a <= 250; a++) {
     onProgress?.(a);
@@ -52,7 +52,7 @@ export async function scanPrimary(client: MbusTcpClient, timeoutMs: number, onPr
  * at address 253), garbled answers are several — narrow the mask digit by digit; silence is
  * none.
  */
-export async function scanSecondary(client: MbusTcpClient, timeoutMs: number, mask = 'FFFFFFFFFFFFFFFF', position = 0): Promise<FoundMeter[]> {
+export async function scanSecondary(client: MbusLink, timeoutMs: number, mask = 'FFFFFFFFFFFFFFFF', position = 0): Promise<FoundMeter[]> {
   let answer: Uint8Array | undefined;
   try {
     answer = await client.request(selectFrame(mask), timeoutMs);
