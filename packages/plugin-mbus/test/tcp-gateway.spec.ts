@@ -142,6 +142,54 @@ describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
     });
   });
 
+  describe('«Поиск приборов» through the core', () => {
+    let app: TestApp;
+    let bus: MbusSimulator;
+    const names = ['kamstrup_multical_601.hex', 'EFE_Engelmann-WaterStar.hex', 'rel_padpuls3.hex'];
+    before(async () => {
+      app = await createTestApp({ plugins: [{ package: '@openamr/plugin-mbus' }] });
+      bus = await startMbusSimulator({ slaves: names.map((n, i) => ({ address: [3, 17, 250][i]!, frame: frameOf(n) })) });
+    });
+    after(async () => {
+      await bus?.close();
+      await app?.close();
+    });
+
+    it('finds the meters of the bus by primary and by secondary address, with their types, and says which the registry and the settings have', async () => {
+      const cookie = (await app.loginAs('manager'))!;
+      const b = (await app.inject({ method: 'POST', url: '/api/buildings', cookie, payload: { name: 'Поиск', address: 'x' } })).json();
+      const p = (await app.inject({ method: 'POST', url: `/api/buildings/${b.id}/premises`, cookie, payload: { number: '1', area: 50, kind: 'residential' } })).json();
+      const known = (await app.inject({ method: 'POST', url: '/api/meters', cookie, payload: { serial: '6855817', deviceTypeId: 'mbus.kamstrup-multical-601', premiseId: p.id } })).json();
+      const c = (
+        await app.inject({
+          method: 'POST', url: '/api/concentrators', cookie,
+          payload: { buildingId: b.id, type: 'pulsar-mbus', host: '127.0.0.1', port: bus.port, driverId: 'mbus.tcp-gateway', settings: { meters: [{ address: 3 }], timeoutMs: 50 } },
+        })
+      ).json();
+      const res = await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/scan`, cookie, payload: {} });
+      expect(res.statusCode, res.payload).to.equal(200);
+      expect(res.json().found.map((f: Record<string, unknown>) => [f.serial, f.deviceTypeId, f.meterSetting, f.inRegistry, f.inSettings, f.meterId])).to.deep.equal([
+        ['6855817', 'mbus.kamstrup-multical-601', { address: 3 }, true, true, known.id],
+        ['4990254', 'mbus.engelmann-waterstar', { address: 17 }, false, false, null],
+        ['1030101', 'mbus.relay-hca', { address: 250 }, false, false, null],
+      ]);
+      const second = await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/scan`, cookie, payload: { mode: 'secondary' } });
+      expect(second.json().found.map((f: { serial: string; meterSetting: unknown }) => [f.serial, f.meterSetting]).sort()).to.deep.equal(
+        names.map((n) => [decodeTelegram(frameOf(n)).slave.id, { secondary: secondaryOf(frameOf(n)) }]).sort(),
+      );
+      // The lease is let go: a poll can start right after.
+      const poll = await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/poll`, cookie });
+      expect(poll.statusCode, poll.payload).to.equal(202);
+      // An operator may not scan (a manager's action), and the drivers list says who can.
+      expect((await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/scan`, cookie: (await app.loginAs('operator'))!, payload: {} })).statusCode).to.equal(403);
+      const types = (await app.inject({ method: 'GET', url: '/api/concentrator-types', cookie })).json();
+      const mbus = types.drivers.find((d: { id: string }) => d.id === 'mbus.tcp-gateway');
+      expect(mbus).to.include({ canScan: true, canCheck: true });
+      expect(mbus.settingsSchema.properties.meters.type).to.equal('array');
+      expect(mbus.settingsSchema.required).to.deep.equal(['meters']);
+    });
+  });
+
   describeReaderDriver(MbusTcpGatewayDriver as never, {
     validSettings: { meters: [{ address: 1 }, { secondary: '12345678FFFFFFFF', serial: 'X' }] },
     invalidSettings: [{ meters: [] }, { meters: [{ address: 251 }] }, { meters: [{ address: 1, secondary: '1234567812345678' }] }, { meters: [{ secondary: 'XYZ' }] }, { meters: [{ address: 1 }], timeoutMs: 1 }],

@@ -100,6 +100,18 @@ export interface CheckResult {
   message: string;
 }
 
+/** A meter a bus scan found (F15 «Поиск приборов»). */
+export interface FoundDevice {
+  /** The meter's serial as it identifies itself. */
+  serial: string;
+  /** The device type the driver recognised, if any. */
+  deviceTypeId?: string;
+  /** What the driver knows of it, for the operator (manufacturer, medium, address). */
+  description: string;
+  /** The entry to add to the driver's settings to read this meter (e.g. `{ address: 5 }`). */
+  meterSetting: Record<string, unknown>;
+}
+
 export interface UploadedFile {
   name: string;
   content: Buffer;
@@ -117,6 +129,12 @@ interface ReaderDriverBase<S> {
   readonly deviceTypes: readonly string[];
   /** Optional "test connection": must not store anything. */
   check?(target: ConcentratorTarget<S>, ctx: DriverContext): Promise<CheckResult>;
+  /**
+   * Optional bus scan: the meters that answer, so the operator can add them to the settings
+   * and create the ones the registry lacks. The core holds the concentrator's lease while it
+   * runs (no poll at the same time). `mode` is a driver's own choice (e.g. `primary`, `secondary`).
+   */
+  scan?(target: ConcentratorTarget<S>, ctx: DriverContext, options: { mode?: string }): Promise<FoundDevice[]>;
   /** Optional parser of the concentrator's own export file (an uploaded counters file). */
   importFile?(file: UploadedFile, ctx: DriverContext): Promise<ReadBatch[]>;
 }

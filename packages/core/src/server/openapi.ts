@@ -9,7 +9,8 @@ type JsonSchema = Record<string, any>;
 // joi-to-json is CommonJS: its function is module.exports.
 const parse = createRequire(import.meta.url)('joi-to-json') as (schema: Schema, mode: string) => unknown;
 
-function schemaOf(joi: unknown): JsonSchema | undefined {
+/** A joi schema as JSON Schema (OpenAPI flavour): route documentation, and the settings forms the web UI generates. */
+export function schemaOf(joi: unknown): JsonSchema | undefined {
   if (!joi || typeof (joi as Schema).describe !== 'function') return undefined;
   try {
     return parse(joi as Schema, 'open-api') as JsonSchema;

@@ -8,6 +8,7 @@ const NOT_AUDITED: Record<string, string> = {
   'POST /api/imports': 'a dry run changes no data (the upload is kept for the commit, which is journalled)',
   'POST /api/legacy-imports': 'a dry run changes no data (the upload is kept for the commit, which is journalled)',
   'POST /api/concentrators/{id}/check': 'a connection test stores nothing',
+  'POST /api/concentrators/{id}/scan': 'a bus scan stores nothing: it lists the meters that answer',
 };
 
 /**
@@ -87,6 +88,7 @@ describe('audit completeness', () => {
     await a('PUT', `/api/concentrators/${c.id}/schedule`, { cron: '0 3 * * *' });
     await a('DELETE', `/api/concentrators/${c.id}/schedule`);
     await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/check`, cookie: admin });
+    await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/scan`, cookie: admin });
     const poll = await a('POST', `/api/concentrators/${c.id}/poll`);
     for (let i = 0; i < 100 && (await app.inject({ method: 'GET', url: `/api/poll-runs/${poll.runId}`, cookie: admin })).json().outcome === 'running'; i++) await new Promise((r) => setTimeout(r, 50));
     await a('DELETE', `/api/concentrators/${c.id}`);

@@ -4,6 +4,7 @@ import {
   type CheckResult,
   type ConcentratorTarget,
   type DriverContext,
+  type FoundDevice,
   type PollReaderDriver,
   type ReadBatch,
   type ReaderSession,
@@ -12,7 +13,8 @@ import {
 import { decodeTelegram, parseHex, TelegramError } from '../decoder/telegram.js';
 import { REQ_UD2, SELECTED, SND_NKE, ACK, selectFrame, shortFrame } from '../wire/frames.js';
 import { MbusSerialClient, MbusTcpClient, NoAnswer, type MbusLink } from '../wire/link.js';
-import { telegramReading, type PulseSetting } from './readings.js';
+import { deviceTypeOfSlave, telegramReading, type PulseSetting } from './readings.js';
+import { scanPrimary, scanSecondary } from '../wire/scan.js';
 
 export interface MbusMeterSetting {
   /** Primary address 0–250, or… */
@@ -131,6 +133,31 @@ abstract class MbusDriver<S extends MbusSettings> implements PollReaderDriver<S>
       return { ok: false, message: (err as Error).message };
     } finally {
       link?.close();
+    }
+  }
+
+  /**
+   * «Поиск приборов»: mode `primary` (default) asks every address 0–250 (SND_NKE, then
+   * REQ_UD2 of who acknowledges); `secondary` is the wildcard search by secondary address.
+   * Each meter found comes with its type from the header and its settings entry.
+   */
+  async scan(target: ConcentratorTarget<S>, ctx: DriverContext, options: { mode?: string }): Promise<FoundDevice[]> {
+    const link = await this.connect(target, ctx.signal);
+    try {
+      const secondary = options.mode === 'secondary';
+      const found = secondary ? await scanSecondary(link, target.settings.timeoutMs) : await scanPrimary(link, target.settings.timeoutMs);
+      return found.map((m) => {
+        const deviceTypeId = deviceTypeOfSlave(m.slave);
+        const where = m.address !== undefined && !secondary ? `адрес ${m.address}` : `вторичный адрес ${m.secondary}`;
+        return {
+          serial: m.slave.id,
+          ...(deviceTypeId ? { deviceTypeId } : {}),
+          description: `${m.slave.manufacturer ?? '?'}, версия ${m.slave.version ?? '?'}, ${m.slave.medium}; ${where}`,
+          meterSetting: m.address !== undefined && !secondary ? { address: m.address } : { secondary: m.secondary },
+        };
+      });
+    } finally {
+      link.close();
     }
   }
 

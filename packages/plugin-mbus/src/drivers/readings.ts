@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { RawReading } from '@openamr/core/plugin-api';
-import type { DecodedTelegram } from '../decoder/telegram.js';
+import type { DecodedTelegram, SlaveInfo } from '../decoder/telegram.js';
 import { CORE_RULES, MBUS_DEVICE_TYPES, detectDeviceType, valuesOf, type RecordRule } from '../device-types/index.js';
 
 /**
@@ -41,6 +41,11 @@ export function rulesFor(t: DecodedTelegram, deviceTypeId?: string): { deviceTyp
   if (detected) return { deviceTypeId: deviceTypeId ?? detected.id, records: detected.records, primary: detected.primaryQuantity };
   const core = Object.entries(CORE_RULES).find(([, r]) => r.media(t.slave.medium));
   return core ? { deviceTypeId: deviceTypeId ?? core[0], records: core[1].records, primary: CORE_PRIMARY[core[0]]! } : undefined;
+}
+
+/** The device type a meter's header says it is: a known model, else the core type of its medium. */
+export function deviceTypeOfSlave(slave: SlaveInfo): string | undefined {
+  return detectDeviceType(slave, meterTypes)?.id ?? Object.entries(CORE_RULES).find(([, r]) => r.media(slave.medium))?.[0];
 }
 
 export type TelegramReading = { reading: RawReading } | { problem: { code: string; message: string } };

@@ -12,6 +12,7 @@ import { ConfigError, ConnectionError, OpenAmrError, ProtocolError, textIn } fro
 import { createServiceLookup } from '../../services/service-lookup.js';
 import { coreServices } from '../../plugin-api/service-refs.js';
 import { actorOf, defineRoute, languageOf, listQuery } from '../route.js';
+import { schemaOf } from '../openapi.js';
 import { idParams, uuid } from '../schemas.js';
 
 const type = Joi.string().valid(...Object.keys(CONCENTRATOR_TYPES));
@@ -36,6 +37,17 @@ export const concentratorRoutes: Plugin<{ container: DependencyContainer }> = {
     const journal = container.resolve(PollJournal);
     const scheduler = container.resolve(Scheduler);
     const registries = container.resolve<Registries>(REGISTRIES);
+    type Runtime = Awaited<ReturnType<ConcentratorService['runtime']>>;
+    /** The target and context of a driver call outside a poll (check, scan): nothing is stored. */
+    const driverCall = (c: Runtime, signal: AbortSignal, what: string) => ({
+      target: { id: c.id, buildingId: c.buildingId, type: c.type, host: c.host, port: c.port, settings: c.settings, cursor: c.cursor, timeZone: c.timeZone },
+      ctx: {
+        signal,
+        logger: logger.child({ concentratorId: c.id, driver: c.driver.id, [what]: true }),
+        services: createServiceLookup([[coreServices.clock, { now: () => new Date() }]]),
+        knownMeters: async () => [],
+      },
+    });
     const logger = container.resolve<Logger>(LOGGER);
     const update = {
       access: 'manager' as const,
@@ -63,7 +75,10 @@ export const concentratorRoutes: Plugin<{ container: DependencyContainer }> = {
               mode: d.mode,
               secretSettings: d.secretSettings ?? [],
               settings: Object.keys(d.settingsSchema.describe().keys ?? {}),
+              // The settings as JSON Schema (titles and descriptions from the driver's joi schema): the form the web UI draws.
+              settingsSchema: schemaOf(d.settingsSchema),
               canCheck: typeof d.check === 'function',
+              canScan: typeof d.scan === 'function',
             })),
           };
         },
@@ -181,20 +196,48 @@ export const concentratorRoutes: Plugin<{ container: DependencyContainer }> = {
           if (!c.driver.check) return { ok: false, message: lang === 'ru' ? `Драйвер ${c.driver.id} не умеет проверять соединение` : `Driver ${c.driver.id} cannot check the connection` };
           const signal = AbortSignal.timeout(30_000);
           try {
-            return await c.driver.check(
-              { id: c.id, buildingId: c.buildingId, type: c.type, host: c.host, port: c.port, settings: c.settings, cursor: c.cursor, timeZone: c.timeZone },
-              {
-                signal,
-                logger: logger.child({ concentratorId: c.id, driver: c.driver.id, check: true }),
-                services: createServiceLookup([[coreServices.clock, { now: () => new Date() }]]),
-                knownMeters: async () => [],
-              },
-            );
+            const { target, ctx } = driverCall(c, signal, 'check');
+            return await c.driver.check(target, ctx);
           } catch (err) {
             if (err instanceof ConnectionError || err instanceof ProtocolError || err instanceof ConfigError) return { ok: false, message: err.messageIn(lang) };
             if (signal.aborted) return { ok: false, message: lang === 'ru' ? 'Нет ответа за 30 с' : 'No answer within 30 s' };
             return { ok: false, message: err instanceof OpenAmrError ? textIn(err.text, lang) : String((err as Error).message) };
           }
+        },
+      }),
+      defineRoute({
+        method: 'POST',
+        path: '/api/concentrators/{id}/scan',
+        access: 'manager',
+        description:
+          '«Поиск приборов»: the driver’s bus scan (no poll meanwhile, on any node); each meter found with its settings entry, whether the settings already read it and whether the registry has it',
+        validate: { params: idParams, payload: Joi.object({ mode: Joi.string().max(40) }).allow(null) },
+        // A primary scan asks 251 addresses: minutes on a slow bus.
+        options: { timeout: { server: false, socket: 20 * 60_000 } },
+        handler: async (r) => {
+          const id = String(r.params.id);
+          const c = await concentrators.runtime(id);
+          if (!c.driver.scan) {
+            throw new ConfigError({ ru: `Драйвер ${c.driver.id} не умеет искать приборы`, en: `Driver ${c.driver.id} cannot scan for meters` }, { field: 'driverId' });
+          }
+          const scan = c.driver.scan.bind(c.driver);
+          const found = await runner.exclusive(id, () => {
+            const { target, ctx } = driverCall(c, AbortSignal.timeout(15 * 60_000), 'scan');
+            return scan(target, ctx, { mode: (r.payload as { mode?: string } | null)?.mode });
+          });
+          const serials = found.map((f) => f.serial);
+          const known = new Map<string, string>(
+            (await concentrators.metersBySerial(serials)).map((m) => [m.serial, m.id]),
+          );
+          const inSettings = JSON.stringify(c.settings);
+          return {
+            found: found.map((f) => ({
+              ...f,
+              meterId: known.get(f.serial) ?? null,
+              inRegistry: known.has(f.serial),
+              inSettings: inSettings.includes(JSON.stringify(f.serial)) || Object.entries(f.meterSetting).every(([k, v]) => inSettings.includes(`${JSON.stringify(k)}:${JSON.stringify(v)}`)),
+            })),
+          };
         },
       }),
       defineRoute({

@@ -307,6 +307,12 @@ export class ConcentratorService {
     return this.get(id, lang);
   }
 
+  /** The registry's meters in service with these serials (what a bus scan found that is already known). */
+  async metersBySerial(serials: string[]): Promise<Array<{ id: string; serial: string }>> {
+    if (!serials.length) return [];
+    return this.db('meters').whereIn('serial', serials).whereNull('decommissioned_on').select('id', 'serial');
+  }
+
   /** The concentrator as the poll runner uses it; wrong settings (e.g. a driver's schema grew) are a ConfigError. */
   async runtime(id: string, trx: Knex | Knex.Transaction = this.db): Promise<ConcentratorRuntime> {
     const r = await this.row(id, trx);

@@ -89,22 +89,8 @@ export class PollRunner {
    */
   async start(concentratorId: string, trigger: { kind: 'manual'; actor: Actor } | { kind: 'schedule'; slotId: string }): Promise<{ runId: string; done: Promise<PollResult> }> {
     if (this.stopping) throw new ConflictError({ ru: 'Узел завершает работу: опрос не начат', en: 'The node is shutting down: poll not started' });
-    const leaseMs = this.config.polling.leaseMs;
     const runId = await this.db.transaction(async (trx) => {
-      const leased = await trx('concentrators')
-        .where({ id: concentratorId })
-        .andWhere((w) => w.whereNull('lease_until').orWhere('lease_until', '<', trx.raw('now()')))
-        .update({ lease_owner: this.nodeId, lease_until: trx.raw(`now() + ? * interval '1 millisecond'`, [leaseMs]) })
-        .returning('id');
-      if (!leased.length) {
-        const exists = await trx('concentrators').where({ id: concentratorId }).first('id');
-        if (!exists) throw new NotFoundError({ ru: 'Концентратор не найден', en: 'Concentrator not found' }, { id: concentratorId });
-        const current = await trx('poll_runs').where({ concentrator_id: concentratorId, outcome: 'running' }).orderBy('started_at', 'desc').first('id');
-        throw new ConflictError(
-          { ru: 'Концентратор уже опрашивается: дождитесь окончания опроса', en: 'The concentrator is already being polled: wait for the poll to end' },
-          current ? { runId: current.id } : {},
-        );
-      }
+      await this.takeLease(trx, concentratorId);
       const [run] = await trx('poll_runs')
         .insert({
           concentrator_id: concentratorId,
@@ -124,6 +110,43 @@ export class PollRunner {
     const done = this.run(runId, concentratorId, controller).finally(() => this.running.delete(runId));
     this.running.set(runId, { runId, concentratorId, controller, done });
     return { runId, done };
+  }
+
+  /** Takes the concentrator's lease for this node, or says who is using it (ConflictError). */
+  private async takeLease(trx: Knex.Transaction, concentratorId: string): Promise<void> {
+    const leased = await trx('concentrators')
+      .where({ id: concentratorId })
+      .andWhere((w) => w.whereNull('lease_until').orWhere('lease_until', '<', trx.raw('now()')))
+      .update({ lease_owner: this.nodeId, lease_until: trx.raw(`now() + ? * interval '1 millisecond'`, [this.config.polling.leaseMs]) })
+      .returning('id');
+    if (leased.length) return;
+    const exists = await trx('concentrators').where({ id: concentratorId }).first('id');
+    if (!exists) throw new NotFoundError({ ru: 'Концентратор не найден', en: 'Concentrator not found' }, { id: concentratorId });
+    const current = await trx('poll_runs').where({ concentrator_id: concentratorId, outcome: 'running' }).orderBy('started_at', 'desc').first('id');
+    throw new ConflictError(
+      { ru: 'Концентратор уже опрашивается: дождитесь окончания опроса', en: 'The concentrator is already being polled: wait for the poll to end' },
+      current ? { runId: current.id } : {},
+    );
+  }
+
+  /**
+   * Runs `fn` holding the concentrator's lease (a bus scan: nothing else talks to the
+   * concentrator meanwhile, on any node); the lease is renewed while it runs and let go after.
+   */
+  async exclusive<T>(concentratorId: string, fn: () => Promise<T>): Promise<T> {
+    await this.db.transaction((trx) => this.takeLease(trx, concentratorId));
+    const renewal = setInterval(() => {
+      void this.db('concentrators')
+        .where({ id: concentratorId, lease_owner: this.nodeId })
+        .update({ lease_until: this.db.raw(`now() + ? * interval '1 millisecond'`, [this.config.polling.leaseMs]) })
+        .catch((err: unknown) => this.logger.warn({ err, concentratorId }, 'lease renewal failed'));
+    }, Math.max(250, Math.floor(this.config.polling.leaseMs / 3)));
+    try {
+      return await fn();
+    } finally {
+      clearInterval(renewal);
+      await this.db('concentrators').where({ id: concentratorId, lease_owner: this.nodeId }).update({ lease_owner: null, lease_until: null });
+    }
   }
 
   private async run(runId: string, concentratorId: string, controller: AbortController): Promise<PollResult> {
