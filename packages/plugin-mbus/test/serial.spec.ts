@@ -3,10 +3,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectionError, type ConcentratorTarget, type ReadBatch } from '@openamr/core/plugin-api';
+import { ConnectionError, type ConcentratorTarget } from '@openamr/core/plugin-api';
 import { createDriverContext, describeReaderDriver } from '@openamr/core/testing';
 import { MbusSerialDriver, decodeTelegram, parseHex, startMbusSerialSimulator, type MbusSerialSettings } from '../src/index.js';
 import { CORPUS } from './corpus.js';
+import { readAll } from './read-all.js';
 
 const frameOf = (name: string) => parseHex(readFileSync(`${CORPUS}frames/${name}`, 'utf8'));
 const hasSocat = spawnSync('socat', ['-V']).status === 0;
@@ -33,16 +34,8 @@ describe('plugin-mbus: mbus.serial on a serial line (a socat pty pair, the simul
     if (error) throw error;
     return { id: 'c1', buildingId: 'b1', type: 'pulsar-mbus', settings: value as MbusSerialSettings, timeZone: 'Europe/Moscow' };
   };
-  async function poll(target: ConcentratorTarget<MbusSerialSettings>): Promise<ReadBatch[]> {
-    const session = await driver.open(target, createDriverContext({}));
-    const out: ReadBatch[] = [];
-    try {
-      for await (const b of session.read()) out.push(b);
-    } finally {
-      await session.close();
-    }
-    return out;
-  }
+  const poll = (target: ConcentratorTarget<MbusSerialSettings>) => readAll(driver, target);
+
 
   it('reads meters by primary address at 2400 baud, lists a silent one, and agrees with the decoder', async () => {
     const pty = await ptyPair();

@@ -1,26 +1,16 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { ConnectionError, type ConcentratorTarget, type ReadBatch } from '@openamr/core/plugin-api';
+import { ConnectionError, type ConcentratorTarget, type PollReaderDriver, type ReadBatch } from '@openamr/core/plugin-api';
 import { createDriverContext, createTestApp, describeReaderDriver, type TestApp } from '@openamr/core/testing';
 import { MbusTcpGatewayDriver, decodeTelegram, parseHex, secondaryOf, startMbusSimulator, type MbusSimulator } from '../src/index.js';
 import type { MbusSettings } from '../src/drivers/mbus-drivers.js';
 import { CORPUS, corpusFrames } from './corpus.js';
+import { readAll } from './read-all.js';
 
 const frameOf = (name: string) => parseHex(readFileSync(`${CORPUS}frames/${name}`, 'utf8'));
 const variable = corpusFrames().filter((n) => frameOf(n)[6] === 0x72);
 
-async function readAll(driver: MbusTcpGatewayDriver, target: ConcentratorTarget<MbusSettings>, signal?: AbortSignal): Promise<ReadBatch[]> {
-  const ctx = createDriverContext({ signal });
-  const session = await driver.open(target, ctx);
-  const out: ReadBatch[] = [];
-  try {
-    for await (const b of session.read()) out.push(b);
-  } finally {
-    await session.close();
-  }
-  return out;
-}
 
 describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
   let sim: MbusSimulator;
