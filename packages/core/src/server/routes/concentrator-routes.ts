@@ -5,6 +5,7 @@ import { CONCENTRATOR_TYPES, ConcentratorService, describeCron } from '../../ser
 import { PollRunner } from '../../services/polling/poll-runner.js';
 import { PollJournal } from '../../services/polling/poll-journal.js';
 import { Scheduler } from '../../services/polling/scheduler.js';
+import { SettingsService } from '../../services/settings-service.js';
 import { LOGGER, REGISTRIES } from '../../tokens.js';
 import type { Logger } from '../../plugin-api/service-refs.js';
 import type { Registries } from '../../loader/registries.js';
@@ -36,6 +37,7 @@ export const concentratorRoutes: Plugin<{ container: DependencyContainer }> = {
     const runner = container.resolve(PollRunner);
     const journal = container.resolve(PollJournal);
     const scheduler = container.resolve(Scheduler);
+    const settings = container.resolve(SettingsService);
     const registries = container.resolve<Registries>(REGISTRIES);
     type Runtime = Awaited<ReturnType<ConcentratorService['runtime']>>;
     /** The target and context of a driver call outside a poll (check, scan): nothing is stored. */
@@ -270,6 +272,18 @@ export const concentratorRoutes: Plugin<{ container: DependencyContainer }> = {
         description: 'One poll run with its problems',
         validate: { params: idParams },
         handler: (r) => journal.get(String(r.params.id)),
+      }),
+      defineRoute({
+        method: 'GET',
+        path: '/api/attention',
+        access: 'operator',
+        description:
+          'What needs attention (B2): silent meters per building and concentrator, failing concentrators, meters at risk before the billing day (?days= silence, default the stale-days setting; ?billingDay= 1–31, default 25; ?buildingId=)',
+        validate: { query: Joi.object({ days: Joi.number().integer().min(0).max(3650), billingDay: Joi.number().integer().min(1).max(31).default(25), buildingId: uuid }) },
+        handler: async (r) => {
+          const q = r.query as { days?: number; billingDay: number; buildingId?: string };
+          return journal.attention({ days: q.days ?? (await settings.staleDays()), billingDay: q.billingDay, buildingId: q.buildingId });
+        },
       }),
       defineRoute({
         method: 'GET',
