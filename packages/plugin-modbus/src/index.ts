@@ -1,10 +1,21 @@
 import { definePlugin } from '@openamr/core/plugin-api';
 import pkg from '../package.json' with { type: 'json' };
+import { MODBUS_DEVICE_TYPES } from './device-types/index.js';
+import { ModbusRtuDriver, ModbusTcpDriver } from './drivers/modbus-drivers.js';
+import { registryDeviceType } from './register-map.js';
 
-/** Modbus TCP/RTU reader drivers (Eastron SDM630/SDM120 and register maps as data). */
+/** Modbus TCP/RTU reader drivers; meters' register maps are device types (data). */
 export default definePlugin({
   id: 'modbus',
   pkg: { name: pkg.name, version: pkg.version },
   requires: { core: '^0.1.0' },
-  register() {},
+  register(plugin) {
+    plugin.addDeviceTypes(...MODBUS_DEVICE_TYPES.map(registryDeviceType));
+    plugin.addReaderDrivers(ModbusTcpDriver, ModbusRtuDriver);
+  },
 });
+
+export { ModbusRtuDriver, ModbusTcpDriver, type ModbusMeterSetting, type ModbusRtuSettings, type ModbusSettings } from './drivers/modbus-drivers.js';
+export { MODBUS_DEVICE_TYPES, eastronSdm120, eastronSdm630 } from './device-types/index.js';
+export { decodeRule, encodeRule, planReads, type ModbusDeviceType, type ReadBlock, type RegisterRule } from './register-map.js';
+export { startModbusSerialSimulator, startModbusTcpSimulator, type ModbusSimulator, type SimulatedUnit } from './simulator.js';
