@@ -5,6 +5,7 @@ import type { AppConfig, PluginEntry } from '../config/config.js';
 import { loadPlugins } from '../loader/load-plugins.js';
 import { createLogger } from '../logger.js';
 import type { Role } from '../services/roles.js';
+import { PushListeners } from '../services/polling/push-listeners.js';
 import { UserService } from '../services/user-service.js';
 import { SYSTEM_ACTOR } from '../services/actor.js';
 import { createTestDatabase } from './test-database.js';
@@ -21,6 +22,8 @@ export interface TestApp extends App {
   /** Logs in (creating the user on first use) and returns the session cookie header. */
   loginAs(role: Role | 'anonymous'): Promise<string | undefined>;
   inject(options: InjectOptions): Promise<TestResponse>;
+  /** The node's push listeners (not started in tests unless a test starts them): for push drivers' tests. */
+  readonly pushListeners: Pick<PushListeners, 'start' | 'stop' | 'sync' | 'listening'>;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 
   return Object.assign(app, {
     inject,
+    pushListeners: app.container.resolve(PushListeners),
     async loginAs(role: Role | 'anonymous') {
       if (role === 'anonymous') return undefined;
       const known = cookies.get(role);
