@@ -2,9 +2,14 @@ import { html } from 'lit';
 import { state } from 'lit/decorators.js';
 import { api, SESSION_EXPIRED, type Me } from '../../api.js';
 import { t, type TextKey } from '../../i18n.js';
+import { interceptLinks, navigate, ROUTE_CHANGE, routeOf } from '../../router.js';
 import { AmrElement } from '../amr-element.js';
+import '../amr-building-card/amr-building-card.js';
 import '../amr-lang-switch/amr-lang-switch.js';
 import '../amr-login/amr-login.js';
+import '../amr-meter-card/amr-meter-card.js';
+import '../amr-overview/amr-overview.js';
+import '../amr-premise-card/amr-premise-card.js';
 import { styles } from './amr-app.styles.js';
 
 interface Section {
@@ -35,6 +40,8 @@ export class AmrApp extends AmrElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('popstate', this.onPopState);
+    window.addEventListener(ROUTE_CHANGE, this.onPopState);
+    interceptLinks(this);
     window.addEventListener(SESSION_EXPIRED, this.onSessionExpired);
     api<Me>('GET', '/api/auth/me').then(
       (me) => (this.me = me),
@@ -44,6 +51,7 @@ export class AmrApp extends AmrElement {
 
   override disconnectedCallback(): void {
     window.removeEventListener('popstate', this.onPopState);
+    window.removeEventListener(ROUTE_CHANGE, this.onPopState);
     window.removeEventListener(SESSION_EXPIRED, this.onSessionExpired);
     super.disconnectedCallback();
   }
@@ -64,8 +72,25 @@ export class AmrApp extends AmrElement {
   private navigate(e: MouseEvent, path: string) {
     if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
-    if (path !== location.pathname) history.pushState(null, '', path);
-    this.path = path;
+    navigate(path);
+  }
+
+  /** The page of the current URL: a section, or a card with a deep link. */
+  private page() {
+    const route = routeOf(this.path);
+    const me = this.me!;
+    switch (route.name) {
+      case 'overview':
+        return html`<amr-overview .me=${me}></amr-overview>`;
+      case 'building':
+        return html`<amr-building-card .me=${me} buildingId=${route.id!}></amr-building-card>`;
+      case 'premise':
+        return html`<amr-premise-card .me=${me} premiseId=${route.id!}></amr-premise-card>`;
+      case 'meter':
+        return html`<amr-meter-card .me=${me} meterId=${route.id!}></amr-meter-card>`;
+      default:
+        return html`<div class="panel">${t('page.wip')}</div>`;
+    }
   }
 
   private async logout() {
@@ -112,7 +137,7 @@ export class AmrApp extends AmrElement {
         </header>
         <main>
           <h1>${t(current.title)}</h1>
-          <div class="panel">${current.path === '/' ? t('overview.intro') : t('page.wip')}</div>
+          ${this.page()}
         </main>
       </div>
     </div>`;

@@ -1,0 +1,303 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { api, type Me } from '../../api.js';
+import { t, type TextKey } from '../../i18n.js';
+import { AmrElement } from '../amr-element.js';
+import { shared } from '../shared-styles.js';
+
+interface Building {
+  id: string;
+  name: string;
+  address: string;
+  totalArea: string | null;
+  notes: string | null;
+  timeZone: string;
+}
+interface PremiseRow {
+  id: string;
+  number: string;
+  floor: number | null;
+  entrance: number | null;
+  area: string;
+  accountNumber: string | null;
+  kind: 'residential' | 'non-residential';
+  meters: Array<{ id: string; serial: string; deviceTypeId: string; state: string }>;
+}
+interface HeatReading {
+  id: string;
+  date: string;
+  value: string;
+  unit: string;
+}
+interface Norm {
+  id: string;
+  kind: string;
+  effectiveFrom: string;
+  value: string;
+}
+
+type Tab = 'premises' | 'heat-readings' | 'norms';
+type Col = 'number' | 'floor' | 'entrance' | 'area' | 'accountNumber' | 'kind' | 'meters';
+const COLS: ReadonlyArray<{ key: Col; label: TextKey; num?: boolean }> = [
+  { key: 'number', label: 'premise.number' },
+  { key: 'floor', label: 'premise.floor', num: true },
+  { key: 'entrance', label: 'premise.entrance', num: true },
+  { key: 'area', label: 'premise.area', num: true },
+  { key: 'accountNumber', label: 'premise.accountNumber' },
+  { key: 'kind', label: 'premise.kind' },
+  { key: 'meters', label: 'premise.meters' },
+];
+const PREF = 'building.premises.columns';
+export const STATES = ['ok', 'stale', 'error', 'decommissioned'] as const;
+
+const formBody = (form: HTMLFormElement) => Object.fromEntries([...new FormData(form)].filter(([, v]) => v !== '').map(([k, v]) => [k, String(v)]));
+
+/** «Карточка объекта» (F04, F05, F07, F08): info and edit, the premises tab with meter states, building meter readings, norms. */
+export class AmrBuildingCard extends AmrElement {
+  static override styles = shared;
+
+  @property({ attribute: false }) me!: Me;
+  @property() buildingId = '';
+  @state() private building?: Building;
+  @state() private tab: Tab = 'premises';
+  @state() private premises: PremiseRow[] = [];
+  @state() private q = '';
+  @state() private visible = new Set<Col>(COLS.map((c) => c.key));
+  @state() private selected = new Set<string>();
+  @state() private records: Array<HeatReading | Norm> = [];
+  @state() private editing = false;
+  @state() private adding = false;
+  @state() private error = '';
+  private anchor?: number;
+  private timer?: number;
+
+  override async connectedCallback() {
+    super.connectedCallback();
+    const pref = await api<{ value: Col[] | null }>('GET', `/api/preferences/${PREF}`).catch(() => ({ value: null }));
+    if (Array.isArray(pref.value)) this.visible = new Set(pref.value);
+    await this.load();
+  }
+
+  override updated(changed: Map<string, unknown>) {
+    if (changed.has('buildingId') && changed.get('buildingId') !== undefined) void this.load();
+  }
+
+  private async load() {
+    try {
+      this.building = await api<Building>('GET', `/api/buildings/${this.buildingId}`);
+      await this.loadTab();
+      this.error = '';
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  private async loadTab() {
+    if (this.tab === 'premises') {
+      const qs = new URLSearchParams({ limit: '500' });
+      if (this.q) qs.set('q', this.q);
+      this.premises = (await api<{ items: PremiseRow[] }>('GET', `/api/buildings/${this.buildingId}/premises?${qs}`)).items;
+    } else {
+      this.records = (await api<{ items: Array<HeatReading | Norm> }>('GET', `/api/buildings/${this.buildingId}/${this.tab}?limit=200`)).items;
+    }
+  }
+
+  private async show(tab: Tab) {
+    this.tab = tab;
+    this.adding = false;
+    await this.loadTab().catch((err) => (this.error = (err as Error).message));
+  }
+
+  private async save(e: Event) {
+    e.preventDefault();
+    try {
+      this.building = await api<Building>('PATCH', `/api/buildings/${this.buildingId}`, formBody(e.target as HTMLFormElement));
+      this.editing = false;
+      this.error = '';
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  private async add(e: Event) {
+    e.preventDefault();
+    const body: Record<string, unknown> = formBody(e.target as HTMLFormElement);
+    const url = this.tab === 'premises' ? `/api/buildings/${this.buildingId}/premises` : `/api/buildings/${this.buildingId}/${this.tab}`;
+    for (const k of ['floor', 'entrance']) if (body[k] !== undefined) body[k] = Number(body[k]);
+    try {
+      await api('POST', url, body);
+      this.adding = false;
+      this.error = '';
+      await this.loadTab();
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  /** Click selects a row; Ctrl adds or removes it; Shift selects the range from the last click (F24). */
+  private select(e: MouseEvent, index: number) {
+    if ((e.target as HTMLElement).closest('a')) return;
+    const id = this.premises[index]!.id;
+    const next = e.ctrlKey || e.metaKey || e.shiftKey ? new Set(this.selected) : new Set<string>();
+    if (e.shiftKey && this.anchor !== undefined) {
+      const [a, b] = [Math.min(this.anchor, index), Math.max(this.anchor, index)];
+      for (let i = a; i <= b; i++) next.add(this.premises[i]!.id);
+    } else if ((e.ctrlKey || e.metaKey) && this.selected.has(id)) {
+      next.delete(id);
+    } else {
+      next.add(id);
+    }
+    if (!e.shiftKey) this.anchor = index;
+    this.selected = next;
+    this.dispatchEvent(new CustomEvent('amr-selection', { detail: [...next], bubbles: true, composed: true }));
+  }
+
+  private async toggleColumn(key: Col, on: boolean) {
+    const next = new Set(this.visible);
+    if (on) next.add(key);
+    else next.delete(key);
+    this.visible = next;
+    await api('PUT', `/api/preferences/${PREF}`, { value: COLS.map((c) => c.key).filter((k) => next.has(k)) });
+  }
+
+  private cell(p: PremiseRow, key: Col) {
+    switch (key) {
+      case 'number':
+        return html`<a href="/premises/${p.id}">${p.number}</a>`;
+      case 'kind':
+        return t(`premise.kind.${p.kind}` as TextKey);
+      case 'meters':
+        return p.meters.map((m) => html`<a class="serial state-${m.state}" href="/meters/${m.id}" title=${t(`state.${m.state}` as TextKey)}>${m.serial}</a>`);
+      default:
+        return p[key] ?? '';
+    }
+  }
+
+  private premisesTab() {
+    const cols = COLS.filter((c) => this.visible.has(c.key));
+    return html`
+      <div class="toolbar">
+        <input class="grow" type="search" .value=${this.q} placeholder=${t('premise.filter')} aria-label=${t('premise.filter')}
+          @input=${(e: Event) => {
+            this.q = (e.target as HTMLInputElement).value;
+            clearTimeout(this.timer);
+            this.timer = window.setTimeout(() => void this.loadTab(), 250);
+          }} />
+        ${this.selected.size ? html`<span class="muted">${t('common.selected')}: ${this.selected.size}</span>` : nothing}
+        <details class="columns">
+          <summary>${t('common.columns')}</summary>
+          <div class="menu">
+            ${COLS.map((c) => html`<label><input type="checkbox" .checked=${this.visible.has(c.key)} @change=${(e: Event) => this.toggleColumn(c.key, (e.target as HTMLInputElement).checked)} />${t(c.label)}</label>`)}
+          </div>
+        </details>
+        ${this.me.role !== 'operator' ? html`<button class="primary" @click=${() => (this.adding = !this.adding)}>${t('common.add')}</button>` : nothing}
+      </div>
+      ${this.adding
+        ? html`<form class="card grid" aria-label=${t('premise.new')} @submit=${this.add}>
+            <label>${t('premise.number')}<span class="req">*</span><input name="number" required /></label>
+            <label>${t('premise.area')}<span class="req">*</span><input name="area" required inputmode="decimal" /></label>
+            <label>${t('premise.kind')}<span class="req">*</span
+              ><select name="kind" required>
+                <option value="residential">${t('premise.kind.residential')}</option>
+                <option value="non-residential">${t('premise.kind.non-residential')}</option>
+              </select></label
+            >
+            <label>${t('premise.floor')}<input name="floor" type="number" /></label>
+            <label>${t('premise.entrance')}<input name="entrance" type="number" /></label>
+            <label>${t('premise.accountNumber')}<input name="accountNumber" /></label>
+            <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.adding = false)}>${t('common.cancel')}</button></div>
+          </form>`
+        : nothing}
+      <div class="table-wrap">
+        <table aria-label=${t('tab.premises')}>
+          <thead><tr>${cols.map((c) => html`<th class=${c.num ? 'num' : ''}>${t(c.label)}</th>`)}</tr></thead>
+          <tbody>
+            ${this.premises.map(
+              (p, i) => html`<tr class=${this.selected.has(p.id) ? 'selected' : ''} aria-selected=${this.selected.has(p.id)} @click=${(e: MouseEvent) => this.select(e, i)}>
+                ${cols.map((c) => html`<td class=${c.num ? 'num' : ''}>${this.cell(p, c.key)}</td>`)}
+              </tr>`,
+            )}
+            ${this.premises.length ? nothing : html`<tr><td colspan=${cols.length || 1} class="muted">${t('common.none')}</td></tr>`}
+          </tbody>
+        </table>
+      </div>
+      <div class="legend">${STATES.map((s) => html`<span class="state-${s}">■ ${t(`state.${s}` as TextKey)}</span>`)}</div>
+    `;
+  }
+
+  private recordsTab() {
+    const heat = this.tab === 'heat-readings';
+    const head: TextKey[] = heat ? ['odpu.date', 'odpu.value', 'odpu.unit'] : ['norm.kind', 'norm.effectiveFrom', 'norm.value'];
+    return html`
+      <div class="toolbar">
+        <span class="grow"></span>
+        ${this.me.role !== 'operator' ? html`<button class="primary" @click=${() => (this.adding = !this.adding)}>${t('common.add')}</button>` : nothing}
+      </div>
+      ${this.adding
+        ? html`<form class="card grid" @submit=${this.add}>
+            ${heat
+              ? html`<label>${t('odpu.date')}<span class="req">*</span><input name="date" type="date" required /></label>
+                  <label>${t('odpu.value')}<span class="req">*</span><input name="value" required inputmode="decimal" /></label>
+                  <label>${t('odpu.unit')}<select name="unit"><option>Gcal</option><option>GJ</option><option>MWh</option><option>kWh</option></select></label>`
+              : html`<label>${t('norm.kind')}<span class="req">*</span
+                    ><select name="kind" required>
+                      <option value="residential">${t('premise.kind.residential')}</option>
+                      <option value="non-residential">${t('premise.kind.non-residential')}</option>
+                    </select></label
+                  >
+                  <label>${t('norm.effectiveFrom')}<span class="req">*</span><input name="effectiveFrom" type="date" required /></label>
+                  <label>${t('norm.value')}<span class="req">*</span><input name="value" required inputmode="decimal" /></label>`}
+            <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.adding = false)}>${t('common.cancel')}</button></div>
+          </form>`
+        : nothing}
+      <div class="table-wrap">
+        <table>
+          <thead><tr>${head.map((h) => html`<th>${t(h)}</th>`)}</tr></thead>
+          <tbody>
+            ${this.records.map((r) =>
+              'date' in r
+                ? html`<tr><td>${r.date}</td><td class="num">${r.value}</td><td>${r.unit}</td></tr>`
+                : html`<tr><td>${t(`premise.kind.${r.kind}` as TextKey)}</td><td>${r.effectiveFrom}</td><td class="num">${r.value}</td></tr>`,
+            )}
+            ${this.records.length ? nothing : html`<tr><td colspan="3" class="muted">${t('common.none')}</td></tr>`}
+          </tbody>
+        </table>
+      </div>
+    `;
+  }
+
+  override render() {
+    const b = this.building;
+    if (!b) return this.error ? html`<div class="error" role="alert">${this.error}</div>` : html`<span class="muted">${t('common.loading')}</span>`;
+    return html`
+      <h2>${b.name}</h2>
+      <div class="sub">${b.address}</div>
+      ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+      <div class="card">
+        ${this.editing
+          ? html`<form class="grid" aria-label=${t('common.edit')} @submit=${this.save}>
+              <label>${t('building.name')}<span class="req">*</span><input name="name" required .value=${b.name} /></label>
+              <label>${t('building.address')}<span class="req">*</span><input name="address" required .value=${b.address} /></label>
+              <label>${t('building.totalArea')}<input name="totalArea" .value=${b.totalArea ?? ''} /></label>
+              <label>${t('building.timeZone')}<input name="timeZone" .value=${b.timeZone} /></label>
+              <label>${t('building.notes')}<input name="notes" .value=${b.notes ?? ''} /></label>
+              <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.editing = false)}>${t('common.cancel')}</button></div>
+            </form>`
+          : html`<dl class="info">
+                <dt>${t('building.address')}</dt><dd>${b.address}</dd>
+                <dt>${t('building.totalArea')}</dt><dd>${b.totalArea ?? '—'}</dd>
+                <dt>${t('building.timeZone')}</dt><dd>${b.timeZone}</dd>
+                <dt>${t('building.notes')}</dt><dd>${b.notes || '—'}</dd>
+              </dl>
+              ${this.me.role !== 'operator' ? html`<div class="actions"><button @click=${() => (this.editing = true)}>${t('common.edit')}</button></div>` : nothing}`}
+      </div>
+      <div class="placeholder" data-slot="calculations">${t('calc.placeholder')}</div>
+      <div class="tabs" role="tablist">
+        ${(['premises', 'heat-readings', 'norms'] as const).map(
+          (tab) => html`<button role="tab" aria-selected=${this.tab === tab} @click=${() => this.show(tab)}>${t(({ premises: 'tab.premises', 'heat-readings': 'tab.odpu', norms: 'tab.norms' } as const)[tab])}</button>`,
+        )}
+      </div>
+      ${this.tab === 'premises' ? this.premisesTab() : this.recordsTab()}
+    `;
+  }
+}

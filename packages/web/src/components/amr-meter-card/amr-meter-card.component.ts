@@ -1,0 +1,174 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { api, type Me } from '../../api.js';
+import { t, type TextKey } from '../../i18n.js';
+import { AmrElement } from '../amr-element.js';
+import '../amr-chart/amr-chart.js';
+import type { MeterView } from '../amr-premise-card/amr-premise-card.component.js';
+import { shared } from '../shared-styles.js';
+
+interface Reading {
+  id: string;
+  date: string;
+  value: string | null;
+  unit: string | null;
+  errorCode: string | null;
+  source: string;
+}
+interface CurrentValue {
+  key: string;
+  label: string;
+  value: string;
+  unit: string;
+  date: string;
+}
+interface RadiatorPeriod {
+  id: string;
+  model: string;
+  coefficient: string;
+  from: string;
+  to: string | null;
+}
+
+const formBody = (form: HTMLFormElement) => Object.fromEntries([...new FormData(form)].filter(([, v]) => v !== '').map(([k, v]) => [k, String(v)]));
+
+/**
+ * Consumption per month from readings (newest first): the growth of the value from the
+ * month's first reading to the next month's first, as numbers for the chart.
+ */
+export function monthlyConsumption(readings: Array<{ date: string; value: string | null }>): { labels: string[]; values: number[] } {
+  const firstOfMonth = new Map<string, number>();
+  for (const r of [...readings].reverse()) {
+    if (r.value === null) continue;
+    const month = r.date.slice(0, 7);
+    if (!firstOfMonth.has(month)) firstOfMonth.set(month, Number(r.value));
+  }
+  const months = [...firstOfMonth.keys()].sort();
+  const labels: string[] = [];
+  const values: number[] = [];
+  for (let i = 0; i + 1 < months.length; i++) {
+    labels.push(months[i]!);
+    values.push(Math.round((firstOfMonth.get(months[i + 1]!)! - firstOfMonth.get(months[i]!)!) * 1000) / 1000);
+  }
+  return { labels, values };
+}
+
+/** «Карточка прибора учета» (F12, F19): info and edit, radiator history, current values, readings with their source, «Добавить показание», a chart. */
+export class AmrMeterCard extends AmrElement {
+  static override styles = shared;
+
+  @property({ attribute: false }) me!: Me;
+  @property() meterId = '';
+  @state() private meter?: MeterView & { currentValues?: CurrentValue[]; notes?: string | null };
+  @state() private readings: Reading[] = [];
+  @state() private radiators: RadiatorPeriod[] = [];
+  @state() private editing = false;
+  @state() private adding = false;
+  @state() private error = '';
+
+  override async connectedCallback() {
+    super.connectedCallback();
+    await this.load();
+  }
+
+  override updated(changed: Map<string, unknown>) {
+    if (changed.has('meterId') && changed.get('meterId') !== undefined) void this.load();
+  }
+
+  private async load() {
+    try {
+      this.meter = await api('GET', `/api/meters/${this.meterId}`);
+      this.readings = (await api<{ items: Reading[] }>('GET', `/api/meters/${this.meterId}/readings?limit=400`)).items;
+      this.radiators = this.meter!.kind === 'heat-cost-allocator' ? (await api<{ items: RadiatorPeriod[] }>('GET', `/api/meters/${this.meterId}/radiators`)).items : [];
+      this.error = '';
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  private async save(e: Event) {
+    e.preventDefault();
+    const body = formBody(e.target as HTMLFormElement);
+    const patch: Record<string, unknown> = { installedOn: body.installedOn ?? null, decommissionedOn: body.decommissionedOn ?? null };
+    try {
+      await api('PATCH', `/api/meters/${this.meterId}`, patch);
+      this.editing = false;
+      await this.load();
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  private async addReading(e: Event) {
+    e.preventDefault();
+    try {
+      await api('POST', `/api/meters/${this.meterId}/readings`, formBody(e.target as HTMLFormElement));
+      this.adding = false;
+      await this.load();
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  override render() {
+    const m = this.meter;
+    if (!m) return this.error ? html`<div class="error" role="alert">${this.error}</div>` : html`<span class="muted">${t('common.loading')}</span>`;
+    const manager = this.me.role !== 'operator';
+    const chart = monthlyConsumption(this.readings);
+    return html`
+      <h2 class="state-${m.state}">${m.serial}</h2>
+      <div class="sub">
+        ${m.buildingId ? html`<a href="/buildings/${m.buildingId}">${m.buildingName}</a>` : nothing}
+        ${m.premiseId ? html` · <a href="/premises/${m.premiseId}">${m.premiseNumber}</a>` : nothing}
+      </div>
+      ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+      <div class="card">
+        ${this.editing
+          ? html`<form class="grid" @submit=${this.save}>
+              <label>${t('meter.installedOn')}<input name="installedOn" type="date" .value=${m.installedOn ?? ''} /></label>
+              <label>${t('meter.decommissionedOn')}<input name="decommissionedOn" type="date" .value=${m.decommissionedOn ?? ''} /></label>
+              <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.editing = false)}>${t('common.cancel')}</button></div>
+            </form>`
+          : html`<dl class="info">
+                <dt>${t('meter.type')}</dt><dd>${m.deviceTypeLabel ?? m.deviceTypeId}</dd>
+                <dt>${t('meter.state')}</dt><dd class="state-${m.state}">${t(`state.${m.state}` as TextKey)}</dd>
+                <dt>${t('meter.installedOn')}</dt><dd>${m.installedOn ?? '—'}</dd>
+                <dt>${t('meter.decommissionedOn')}</dt><dd>${m.decommissionedOn ?? '—'}</dd>
+                ${m.radiatorModel ? html`<dt>${t('meter.radiator')}</dt><dd>${m.radiatorModel} (k = ${m.radiatorCoefficient})</dd>` : nothing}
+              </dl>
+              ${manager ? html`<div class="actions"><button @click=${() => (this.editing = true)}>${t('common.edit')}</button></div>` : nothing}`}
+      </div>
+      ${this.radiators.length
+        ? html`<div class="card"><table aria-label=${t('meter.radiator')}>
+            <thead><tr><th>${t('meter.radiator')}</th><th class="num">${t('meter.coefficient')}</th><th>${t('meter.installedOn')}</th><th>${t('meter.decommissionedOn')}</th></tr></thead>
+            <tbody>${this.radiators.map((r) => html`<tr><td>${r.model}</td><td class="num">${r.coefficient}</td><td>${r.from}</td><td>${r.to ?? ''}</td></tr>`)}</tbody>
+          </table></div>`
+        : nothing}
+      ${m.currentValues?.length
+        ? html`<div class="card"><strong>${t('meter.current')}</strong>
+            <dl class="info">${m.currentValues.map((v) => html`<dt>${v.label}</dt><dd>${v.value} ${v.unit} <span class="muted">(${v.date})</span></dd>`)}</dl></div>`
+        : nothing}
+      ${chart.values.length ? html`<div class="card"><strong>${t('meter.chart')}</strong><amr-chart .labels=${chart.labels} .values=${chart.values} label=${t('meter.chart')}></amr-chart></div>` : nothing}
+      <div class="toolbar">
+        <strong class="grow">${t('meter.readings')}</strong>
+        <button class="primary" @click=${() => (this.adding = !this.adding)}>${t('meter.addReading')}</button>
+      </div>
+      ${this.adding
+        ? html`<form class="card grid" aria-label=${t('meter.addReading')} @submit=${this.addReading}>
+            <label>${t('reading.date')}<span class="req">*</span><input name="date" type="date" required /></label>
+            <label>${t('reading.value')}<span class="req">*</span><input name="value" required inputmode="decimal" /></label>
+            <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.adding = false)}>${t('common.cancel')}</button></div>
+          </form>`
+        : nothing}
+      <div class="table-wrap">
+        <table aria-label=${t('meter.readings')}>
+          <thead><tr><th>${t('reading.date')}</th><th class="num">${t('reading.value')}</th><th>${t('reading.unit')}</th><th>${t('reading.error')}</th><th>${t('reading.source')}</th></tr></thead>
+          <tbody>
+            ${this.readings.map((r) => html`<tr><td>${r.date}</td><td class="num">${r.value ?? ''}</td><td>${r.unit ?? ''}</td><td>${r.errorCode ?? ''}</td><td>${r.source}</td></tr>`)}
+            ${this.readings.length ? nothing : html`<tr><td colspan="5" class="muted">${t('common.none')}</td></tr>`}
+          </tbody>
+        </table>
+      </div>
+    `;
+  }
+}
