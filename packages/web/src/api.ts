@@ -43,6 +43,22 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
 }
 
+/** A file sent as multipart `file` (imports); answers like `api`. */
+export async function upload<T>(path: string, file: File, fields: Record<string, string> = {}): Promise<T> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('file', file, file.name);
+  const res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json', 'accept-language': lang() }, body: form }).catch(() => {
+    throw new ApiError(0, 'Network Error', t('error.network'));
+  });
+  if (res.status === 401) window.dispatchEvent(new CustomEvent(SESSION_EXPIRED));
+  if (!res.ok) {
+    const err = (await res.json().catch(() => ({}))) as ErrorBody;
+    throw new ApiError(err.statusCode ?? res.status, err.error ?? res.statusText, err.message ?? res.statusText, err.details?.field);
+  }
+  return (await res.json()) as T;
+}
+
 export type Role = 'operator' | 'manager' | 'administrator';
 
 /** `GET /api/auth/me` and the answer of a login. */

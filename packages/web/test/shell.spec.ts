@@ -63,9 +63,9 @@ describe('web shell (Chromium against `openamr serve`)', function () {
   });
 
   it('navigates with the left menu and changes the URL', async () => {
-    await page.getByRole('link', { name: 'Справочники' }).click();
-    await heading('Справочники').waitFor();
-    expect(new URL(page.url()).pathname).to.equal('/reference');
+    await page.getByRole('link', { name: 'Руководство' }).click();
+    await heading('Руководство').waitFor();
+    expect(new URL(page.url()).pathname).to.equal('/guide');
     expect(await page.locator('main').textContent()).to.contain('Раздел в разработке');
     await page.goBack();
     await heading('Обзор').waitFor();

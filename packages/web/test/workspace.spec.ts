@@ -161,6 +161,51 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await page.screenshot({ path: `${SCREENSHOTS}overview-table.png` });
   });
 
+  it('shows the device types of the plugins, and imports the radiator catalogue from a file', async () => {
+    await page.getByRole('link', { name: 'Справочники' }).click();
+    await h1('Справочники').waitFor();
+    const types = page.getByRole('table', { name: 'Типы приборов' });
+    await types.getByText('core.heat-cost-allocator').waitFor();
+    expect(await types.innerText()).to.contain('Распределитель тепла');
+    await page.getByRole('tab', { name: 'Радиаторы' }).click();
+    await page.getByRole('table', { name: 'Радиаторы' }).getByText('Нет данных').waitFor();
+    await page.locator('input[type=file]').setInputFiles({ name: 'radiators.csv', mimeType: 'text/csv', buffer: Buffer.from('model;manufacturer;coefficient\nМС-140;Сантехлит;1,25\nRadik 22;Kermi;0.9\n') });
+    await page.getByRole('status').getByText('Импорт выполнен: +2').waitFor();
+    const table = page.getByRole('table', { name: 'Радиаторы' });
+    await table.getByRole('cell', { name: 'МС-140', exact: true }).waitFor();
+    expect(await table.locator('tbody tr').count()).to.equal(2);
+    await page.getByRole('searchbox', { name: 'Поиск по модели' }).fill('Radik');
+    await page.waitForFunction("document.querySelector('amr-app').shadowRoot.querySelector('amr-reference').shadowRoot.querySelectorAll('tbody tr').length === 1");
+    // A file with a bad row changes nothing and says which row.
+    await page.locator('input[type=file]').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('model;coefficient\nX-1;abc\n') });
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').innerText()).to.contain('справочник не изменен');
+  });
+
+  it('lets the administrator create a user, change a role, deactivate, and read the audit log', async () => {
+    await page.getByRole('link', { name: 'Настройки' }).click();
+    await h1('Настройки').waitFor();
+    await button('+ Создать').click();
+    const form = page.getByRole('form', { name: 'Новый пользователь' });
+    await form.getByLabel('Email').fill('manager2@test.local');
+    await form.getByLabel('Пароль').fill('manager-pass-2');
+    await form.locator('select[name=role]').selectOption('manager');
+    await form.getByRole('button', { name: 'Сохранить' }).click();
+    const users = page.getByRole('table', { name: 'Пользователи' });
+    await users.getByRole('cell', { name: 'manager2@test.local' }).waitFor();
+    await users.getByRole('combobox', { name: 'Роль: manager2@test.local' }).selectOption('operator');
+    const row = users.locator('tr', { hasText: 'manager2@test.local' });
+    await row.getByRole('button', { name: 'Отключить' }).click();
+    await row.getByRole('button', { name: 'Включить' }).waitFor();
+    const list = await (await page.request.get(`${url}/api/users`)).json();
+    expect(list.items.find((u: { email: string }) => u.email === 'manager2@test.local')).to.include({ role: 'operator', active: false });
+    await page.getByRole('tab', { name: 'Журнал действий' }).click();
+    const audit = page.getByRole('table', { name: 'Журнал действий' });
+    await audit.getByRole('cell', { name: 'login' }).first().waitFor();
+    expect(await audit.innerText()).to.contain('manager2@test.local');
+    await page.screenshot({ path: `${SCREENSHOTS}settings.png` });
+  });
+
   it('hides what an operator may not do', async () => {
     const res = await page.request.post(`${url}/api/users`, { data: { email: 'op@test.local', password: 'operator-pass-1', role: 'operator' } });
     expect(res.status()).to.equal(201);
@@ -170,6 +215,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await logIn(op, 'op@test.local', 'operator-pass-1');
     await op.getByRole('table', { name: 'Обзор' }).getByRole('link', { name: 'ул. Тестовая, 5' }).waitFor();
     expect(await op.getByRole('button', { name: '+ Создать' }).count()).to.equal(0);
+    expect(await op.getByRole('link', { name: 'Настройки' }).count()).to.equal(0);
     await op.goto(`${url}${buildingPath}`);
     await op.getByRole('heading', { level: 2, name: 'ул. Тестовая, 5' }).waitFor();
     expect(await op.getByRole('button', { name: 'Редактировать' }).count()).to.equal(0);

@@ -10,17 +10,21 @@ import '../amr-login/amr-login.js';
 import '../amr-meter-card/amr-meter-card.js';
 import '../amr-overview/amr-overview.js';
 import '../amr-premise-card/amr-premise-card.js';
+import '../amr-reference/amr-reference.js';
+import '../amr-settings/amr-settings.js';
 import { styles } from './amr-app.styles.js';
 
 interface Section {
   path: string;
   title: TextKey;
+  /** Only this role sees the section (the server refuses the others anyway). */
+  role?: Me['role'];
 }
 
 const SECTIONS: readonly Section[] = [
   { path: '/', title: 'nav.overview' },
   { path: '/reference', title: 'nav.reference' },
-  { path: '/settings', title: 'nav.settings' },
+  { path: '/settings', title: 'nav.settings', role: 'administrator' },
   { path: '/guide', title: 'nav.guide' },
 ];
 
@@ -88,6 +92,10 @@ export class AmrApp extends AmrElement {
         return html`<amr-premise-card .me=${me} premiseId=${route.id!}></amr-premise-card>`;
       case 'meter':
         return html`<amr-meter-card .me=${me} meterId=${route.id!}></amr-meter-card>`;
+      case 'reference':
+        return html`<amr-reference .me=${me}></amr-reference>`;
+      case 'settings':
+        return me.role === 'administrator' ? html`<amr-settings .me=${me}></amr-settings>` : html`<div class="panel">${t('page.forbidden')}</div>`;
       default:
         return html`<div class="panel">${t('page.wip')}</div>`;
     }
@@ -115,7 +123,7 @@ export class AmrApp extends AmrElement {
       <aside>
         <div class="brand"><span class="mark" aria-hidden="true"></span>OpenAMR</div>
         <nav aria-label=${t('nav.label')}>
-          ${SECTIONS.map(
+          ${SECTIONS.filter((s) => !s.role || s.role === this.me!.role).map(
             (s) =>
               html`<a href=${s.path} aria-current=${s === current ? 'page' : 'false'} @click=${(e: MouseEvent) => this.navigate(e, s.path)}
                 >${t(s.title)}</a

@@ -37,7 +37,7 @@ export interface MeterView {
 }
 interface DeviceType {
   id: string;
-  label: string;
+  labelText: string;
 }
 
 const formBody = (form: HTMLFormElement) => Object.fromEntries([...new FormData(form)].filter(([, v]) => v !== '').map(([k, v]) => [k, String(v)]));
@@ -141,7 +141,7 @@ export class AmrPremiseCard extends AmrElement {
             <label>${t('meter.serial')}<span class="req">*</span><input name="serial" required /></label>
             <label>${t('meter.type')}<span class="req">*</span
               ><select name="deviceTypeId" required>
-                ${this.types.map((d) => html`<option value=${d.id}>${d.label}</option>`)}
+                ${this.types.map((d) => html`<option value=${d.id}>${d.labelText}</option>`)}
               </select></label
             >
             <label>${t('meter.installedOn')}<input name="installedOn" type="date" /></label>

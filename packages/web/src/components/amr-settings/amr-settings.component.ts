@@ -1,0 +1,161 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { api, type Me, type Role } from '../../api.js';
+import { t } from '../../i18n.js';
+import { AmrElement } from '../amr-element.js';
+import { shared } from '../shared-styles.js';
+
+interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  active: boolean;
+  lastLoginAt: string | null;
+}
+interface AuditEntry {
+  id: string;
+  at: string;
+  userEmail: string | null;
+  ip: string | null;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+}
+const ROLES: Role[] = ['operator', 'manager', 'administrator'];
+
+/** «Настройки» (F16, F17), administrators only: users (create, role, deactivate, password) and the audit log. */
+export class AmrSettings extends AmrElement {
+  static override styles = shared;
+
+  @property({ attribute: false }) me!: Me;
+  @state() private tab: 'users' | 'audit' = 'users';
+  @state() private users: User[] = [];
+  @state() private audit: AuditEntry[] = [];
+  @state() private auditTotal = 0;
+  @state() private auditOffset = 0;
+  @state() private adding = false;
+  @state() private error = '';
+  @state() private notice = '';
+
+  override async connectedCallback() {
+    super.connectedCallback();
+    await this.load();
+  }
+
+  private async load() {
+    try {
+      if (this.tab === 'users') this.users = (await api<{ items: User[] }>('GET', '/api/users?limit=500')).items;
+      else {
+        const r = await api<{ total: number; items: AuditEntry[] }>('GET', `/api/audit?limit=50&offset=${this.auditOffset}`);
+        this.audit = r.items;
+        this.auditTotal = r.total;
+      }
+      this.error = '';
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  private async patch(user: User, body: Record<string, unknown>, notice = '') {
+    try {
+      await api('PATCH', `/api/users/${user.id}`, body);
+      this.notice = notice;
+      await this.load();
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  private async create(e: Event) {
+    e.preventDefault();
+    const f = new FormData(e.target as HTMLFormElement);
+    try {
+      await api('POST', '/api/users', { email: f.get('email'), password: f.get('password'), role: f.get('role'), ...(f.get('name') ? { name: f.get('name') } : {}) });
+      this.adding = false;
+      await this.load();
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  private resetPassword(user: User) {
+    const password = prompt(`${t('set.resetPassword')}: ${user.email}`);
+    if (password) void this.patch(user, { password }, t('set.passwordChanged'));
+  }
+
+  private usersTab() {
+    return html`
+      <div class="toolbar"><span class="grow"></span><button class="primary" @click=${() => (this.adding = !this.adding)}>${t('common.create')}</button></div>
+      ${this.adding
+        ? html`<form class="card grid" aria-label=${t('set.newUser')} @submit=${this.create}>
+            <label>${t('set.email')}<span class="req">*</span><input name="email" type="email" required /></label>
+            <label>${t('set.password')}<span class="req">*</span><input name="password" type="password" required minlength="8" autocomplete="new-password" /></label>
+            <label>${t('set.role')}<span class="req">*</span><select name="role">${ROLES.map((r) => html`<option value=${r}>${t(`role.${r}`)}</option>`)}</select></label>
+            <label>${t('set.name')}<input name="name" /></label>
+            <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.adding = false)}>${t('common.cancel')}</button></div>
+          </form>`
+        : nothing}
+      <div class="table-wrap"><table aria-label=${t('set.users')}>
+        <thead><tr><th>${t('set.email')}</th><th>${t('set.name')}</th><th>${t('set.role')}</th><th>${t('set.active')}</th><th>${t('set.lastLogin')}</th><th></th></tr></thead>
+        <tbody>
+          ${this.users.map(
+            (u) => html`<tr class=${u.active ? '' : 'muted'}>
+              <td>${u.email}</td>
+              <td>${u.name ?? ''}</td>
+              <td>
+                <select aria-label="${t('set.role')}: ${u.email}" ?disabled=${u.id === this.me.id} @change=${(e: Event) => this.patch(u, { role: (e.target as HTMLSelectElement).value })}>
+                  ${ROLES.map((r) => html`<option value=${r} ?selected=${u.role === r}>${t(`role.${r}`)}</option>`)}
+                </select>
+              </td>
+              <td>${u.active ? '✓' : '—'}</td>
+              <td>${u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : ''}</td>
+              <td>
+                ${u.id === this.me.id ? nothing : html`<button @click=${() => this.patch(u, { active: !u.active })}>${t(u.active ? 'set.deactivate' : 'set.activate')}</button>`}
+                <button @click=${() => this.resetPassword(u)}>${t('set.resetPassword')}</button>
+              </td>
+            </tr>`,
+          )}
+        </tbody>
+      </table></div>
+    `;
+  }
+
+  private auditTab() {
+    const show = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
+    return html`
+      <div class="table-wrap"><table aria-label=${t('set.audit')}>
+        <thead><tr><th>${t('audit.at')}</th><th>${t('audit.user')}</th><th>${t('audit.action')}</th><th>${t('audit.entity')}</th><th>${t('audit.changes')}</th></tr></thead>
+        <tbody>
+          ${this.audit.map(
+            (a) => html`<tr>
+              <td>${new Date(a.at).toLocaleString()}</td><td>${a.userEmail ?? ''}<div class="muted">${a.ip ?? ''}</div></td><td>${a.action}</td>
+              <td>${a.entity}<div class="muted">${a.entityId ?? ''}</div></td>
+              <td><code>${show(a.before)}</code>${a.before ? ' → ' : ''}<code>${show(a.after)}</code></td>
+            </tr>`,
+          )}
+        </tbody>
+      </table></div>
+      <div class="pager">
+        <span>${this.auditTotal ? `${this.auditOffset + 1}–${Math.min(this.auditOffset + 50, this.auditTotal)} ${t('common.of')} ${this.auditTotal}` : ''}</span>
+        <button ?disabled=${this.auditOffset === 0} @click=${() => ((this.auditOffset = Math.max(0, this.auditOffset - 50)), this.load())}>${t('common.prev')}</button>
+        <button ?disabled=${this.auditOffset + 50 >= this.auditTotal} @click=${() => ((this.auditOffset += 50), this.load())}>${t('common.next')}</button>
+      </div>
+    `;
+  }
+
+  override render() {
+    return html`
+      <div class="tabs" role="tablist">
+        ${(['users', 'audit'] as const).map(
+          (tab) => html`<button role="tab" aria-selected=${this.tab === tab} @click=${() => ((this.tab = tab), this.load())}>${t(tab === 'users' ? 'set.users' : 'set.audit')}</button>`,
+        )}
+      </div>
+      ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+      ${this.notice ? html`<div class="card" role="status">${this.notice}</div>` : nothing}
+      ${this.tab === 'users' ? this.usersTab() : this.auditTab()}
+    `;
+  }
+}
