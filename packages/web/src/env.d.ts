@@ -3,3 +3,9 @@ declare module '*?inline' {
   const text: string;
   export default text;
 }
+
+/** Vite's `?raw` imports: a file's text (the user guide's Markdown). */
+declare module '*?raw' {
+  const text: string;
+  export default text;
+}

@@ -101,6 +101,21 @@ const ru = {
   'reading.error': 'Ошибка',
   'reading.source': 'Источник',
   'notfound': 'Не найдено',
+  'meter.replace': 'Заменить прибор',
+  'meter.replaceDate': 'Дата замены',
+  'meter.finalValue': 'Последнее показание старого',
+  'meter.newSerial': 'Номер нового прибора',
+  'meter.initialValue': 'Начальное показание нового',
+  'meter.changeRadiator': 'Сменить радиатор',
+  'meter.radiatorFrom': 'Действует с',
+  'premise.attachMeter': 'Прикрепить свободный прибор',
+  'building.attachPremise': 'Прикрепить свободное помещение',
+  'common.attach': 'Прикрепить',
+  'audit.filterUser': 'Пользователь (email)',
+  'audit.filterEntity': 'Объект учёта',
+  'audit.from': 'С',
+  'audit.to': 'По',
+  'common.apply': 'Применить',
   'ref.deviceTypes': 'Типы приборов',
   'ref.radiators': 'Радиаторы',
   'ref.kind': 'Вид',
@@ -236,6 +251,21 @@ const en: Texts = {
   'reading.error': 'Error',
   'reading.source': 'Source',
   'notfound': 'Not found',
+  'meter.replace': 'Replace the meter',
+  'meter.replaceDate': 'Replacement date',
+  'meter.finalValue': 'Last reading of the old one',
+  'meter.newSerial': 'Serial of the new meter',
+  'meter.initialValue': 'First reading of the new one',
+  'meter.changeRadiator': 'Change the radiator',
+  'meter.radiatorFrom': 'From',
+  'premise.attachMeter': 'Attach a free meter',
+  'building.attachPremise': 'Attach a free premise',
+  'common.attach': 'Attach',
+  'audit.filterUser': 'User (email)',
+  'audit.filterEntity': 'Entity',
+  'audit.from': 'From',
+  'audit.to': 'To',
+  'common.apply': 'Apply',
   'ref.deviceTypes': 'Device types',
   'ref.radiators': 'Radiators',
   'ref.kind': 'Kind',
@@ -301,4 +331,12 @@ export function setLang(next: Lang): void {
   localStorage.setItem(STORAGE_KEY, next);
   document.documentElement.lang = next;
   window.dispatchEvent(new CustomEvent<Lang>(LANG_CHANGE, { detail: next }));
+}
+
+/** A date (`YYYY-MM-DD` or an ISO instant's day) as users of the language write it: 01.03.2024 in Russian, 2024-03-01 in English. */
+export function fmtDate(day: string | null | undefined): string {
+  if (!day) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
+  if (!m) return day;
+  return current === 'ru' ? `${m[3]}.${m[2]}.${m[1]}` : `${m[1]}-${m[2]}-${m[3]}`;
 }

@@ -109,11 +109,11 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
       await form.getByLabel('Дата').fill(date!);
       await form.getByLabel('Значение').fill(value!);
       await form.getByRole('button', { name: 'Сохранить' }).click();
-      await page.getByRole('table', { name: 'Показания' }).getByRole('cell', { name: date, exact: true }).waitFor();
+      await page.getByRole('table', { name: 'Показания' }).getByRole('cell', { name: date!.split('-').reverse().join('.'), exact: true }).waitFor();
     }
     const rows = page.getByRole('table', { name: 'Показания' }).locator('tbody tr');
     expect(await rows.allInnerTexts()).to.have.length(3);
-    expect((await rows.nth(0).innerText()).replace(/\s+/g, ' ')).to.contain('2024-03-01 22').and.to.contain('manual');
+    expect((await rows.nth(0).innerText()).replace(/\s+/g, ' ')).to.contain('01.03.2024 22').and.to.contain('manual');
     await page.locator('amr-chart canvas').first().waitFor();
     // A lower value than the last one is refused, in words.
     await button('Добавить показание').click();
@@ -136,6 +136,33 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await page.goto(`${url}${meterPath}`);
     await h2('W-100').waitFor();
     expect(await page.locator('nav a[aria-current=page]').textContent()).to.equal('Обзор');
+  });
+
+  it('turns the serial from blue to black with a fresh reading, and replaces the meter', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const title = page.getByRole('heading', { level: 2, name: 'W-100' });
+    const color = () => title.evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { color: string } }).getComputedStyle(e).color);
+    expect(await color()).to.equal('rgb(37, 99, 235)');
+    await button('Добавить показание').click();
+    const form = page.getByRole('form', { name: 'Добавить показание' });
+    await form.getByLabel('Дата').fill(today);
+    await form.getByLabel('Значение').fill('30');
+    await form.getByRole('button', { name: 'Сохранить' }).click();
+    await page.waitForFunction("document.querySelector('amr-app').shadowRoot.querySelector('amr-meter-card').shadowRoot.querySelector('h2').classList.contains('state-ok')");
+    expect(await color()).to.equal('rgb(17, 24, 39)');
+    await button('Заменить прибор').click();
+    const replace = page.getByRole('form', { name: 'Заменить прибор' });
+    await replace.getByLabel('Дата замены').fill(today);
+    await replace.getByLabel('Последнее показание старого').fill('31');
+    await replace.getByLabel('Номер нового прибора').fill('W-101');
+    await replace.getByLabel('Начальное показание нового').fill('0');
+    await replace.getByRole('button', { name: 'Сохранить' }).click();
+    await h2('W-101').waitFor();
+    await page.goBack();
+    await h2('W-100').waitFor();
+    expect(await page.getByRole('heading', { level: 2, name: 'W-100' }).getAttribute('class')).to.contain('state-decommissioned');
+    await page.getByRole('link', { name: 'Кв.1' }).click();
+    await page.getByRole('table', { name: 'Приборы учёта' }).getByRole('link', { name: 'W-101' }).waitFor();
   });
 
   it('remembers the chosen columns of the overview after a reload, and finds a meter by its serial', async () => {

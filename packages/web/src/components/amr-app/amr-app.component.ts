@@ -5,6 +5,7 @@ import { t, type TextKey } from '../../i18n.js';
 import { interceptLinks, navigate, ROUTE_CHANGE, routeOf } from '../../router.js';
 import { AmrElement } from '../amr-element.js';
 import '../amr-building-card/amr-building-card.js';
+import '../amr-guide/amr-guide.js';
 import '../amr-lang-switch/amr-lang-switch.js';
 import '../amr-login/amr-login.js';
 import '../amr-meter-card/amr-meter-card.js';
@@ -92,6 +93,8 @@ export class AmrApp extends AmrElement {
         return html`<amr-premise-card .me=${me} premiseId=${route.id!}></amr-premise-card>`;
       case 'meter':
         return html`<amr-meter-card .me=${me} meterId=${route.id!}></amr-meter-card>`;
+      case 'guide':
+        return html`<amr-guide></amr-guide>`;
       case 'reference':
         return html`<amr-reference .me=${me}></amr-reference>`;
       case 'settings':

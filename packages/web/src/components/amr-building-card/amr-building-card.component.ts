@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { api, type Me } from '../../api.js';
-import { t, type TextKey } from '../../i18n.js';
+import { fmtDate, t, type TextKey } from '../../i18n.js';
 import { AmrElement } from '../amr-element.js';
 import { shared } from '../shared-styles.js';
 
@@ -65,6 +65,7 @@ export class AmrBuildingCard extends AmrElement {
   @state() private visible = new Set<Col>(COLS.map((c) => c.key));
   @state() private selected = new Set<string>();
   @state() private records: Array<HeatReading | Norm> = [];
+  @state() private free: Array<{ id: string; number: string }> | null = null;
   @state() private editing = false;
   @state() private adding = false;
   @state() private error = '';
@@ -134,6 +135,23 @@ export class AmrBuildingCard extends AmrElement {
     }
   }
 
+  private async openAttach() {
+    this.free = this.free ? null : (await api<{ items: Array<{ id: string; number: string }> }>('GET', '/api/premises?free=true&limit=500')).items;
+  }
+
+  private async attach(e: Event) {
+    e.preventDefault();
+    const id = String(new FormData(e.target as HTMLFormElement).get('premiseId') ?? '');
+    if (!id) return;
+    try {
+      await api('PUT', `/api/premises/${id}/building`, { buildingId: this.buildingId });
+      this.free = null;
+      await this.loadTab();
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
   /** Click selects a row; Ctrl adds or removes it; Shift selects the range from the last click (F24). */
   private select(e: MouseEvent, index: number) {
     if ((e.target as HTMLElement).closest('a')) return;
@@ -190,8 +208,17 @@ export class AmrBuildingCard extends AmrElement {
             ${COLS.map((c) => html`<label><input type="checkbox" .checked=${this.visible.has(c.key)} @change=${(e: Event) => this.toggleColumn(c.key, (e.target as HTMLInputElement).checked)} />${t(c.label)}</label>`)}
           </div>
         </details>
-        ${this.me.role !== 'operator' ? html`<button class="primary" @click=${() => (this.adding = !this.adding)}>${t('common.add')}</button>` : nothing}
+        ${this.me.role !== 'operator'
+          ? html`<button @click=${this.openAttach}>${t('building.attachPremise')}</button><button class="primary" @click=${() => (this.adding = !this.adding)}>${t('common.add')}</button>`
+          : nothing}
       </div>
+      ${this.free
+        ? html`<form class="card toolbar" aria-label=${t('building.attachPremise')} @submit=${this.attach}>
+            <select name="premiseId" aria-label=${t('building.attachPremise')}>${this.free.map((p) => html`<option value=${p.id}>${p.number}</option>`)}</select>
+            <button class="primary" type="submit" ?disabled=${!this.free.length}>${t('common.attach')}</button>
+            ${this.free.length ? nothing : html`<span class="muted">${t('common.none')}</span>`}
+          </form>`
+        : nothing}
       ${this.adding
         ? html`<form class="card grid" aria-label=${t('premise.new')} @submit=${this.add}>
             <label>${t('premise.number')}<span class="req">*</span><input name="number" required /></label>
@@ -256,8 +283,8 @@ export class AmrBuildingCard extends AmrElement {
           <tbody>
             ${this.records.map((r) =>
               'date' in r
-                ? html`<tr><td>${r.date}</td><td class="num">${r.value}</td><td>${r.unit}</td></tr>`
-                : html`<tr><td>${t(`premise.kind.${r.kind}` as TextKey)}</td><td>${r.effectiveFrom}</td><td class="num">${r.value}</td></tr>`,
+                ? html`<tr><td>${fmtDate(r.date)}</td><td class="num">${r.value}</td><td>${r.unit}</td></tr>`
+                : html`<tr><td>${t(`premise.kind.${r.kind}` as TextKey)}</td><td>${fmtDate(r.effectiveFrom)}</td><td class="num">${r.value}</td></tr>`,
             )}
             ${this.records.length ? nothing : html`<tr><td colspan="3" class="muted">${t('common.none')}</td></tr>`}
           </tbody>

@@ -1,7 +1,8 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { api, type Me } from '../../api.js';
-import { t, type TextKey } from '../../i18n.js';
+import { navigate } from '../../router.js';
+import { fmtDate, t, type TextKey } from '../../i18n.js';
 import { AmrElement } from '../amr-element.js';
 import '../amr-chart/amr-chart.js';
 import type { MeterView } from '../amr-premise-card/amr-premise-card.component.js';
@@ -64,6 +65,9 @@ export class AmrMeterCard extends AmrElement {
   @state() private radiators: RadiatorPeriod[] = [];
   @state() private editing = false;
   @state() private adding = false;
+  @state() private replacing = false;
+  @state() private changingRadiator = false;
+  @state() private catalogue: Array<{ id: string; model: string; coefficient: string }> = [];
   @state() private error = '';
 
   override async connectedCallback() {
@@ -110,6 +114,36 @@ export class AmrMeterCard extends AmrElement {
     }
   }
 
+  private async replace(e: Event) {
+    e.preventDefault();
+    const f = formBody(e.target as HTMLFormElement);
+    const body: Record<string, unknown> = { date: f.date, newMeter: { serial: f.serial, ...(f.initialValue ? { initialValue: f.initialValue } : {}) } };
+    if (f.finalValue) body.finalValue = f.finalValue;
+    try {
+      const r = await api<{ new: { id: string } }>('POST', `/api/meters/${this.meterId}/replace`, body);
+      this.replacing = false;
+      navigate(`/meters/${r.new.id}`);
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  private async openRadiator() {
+    this.changingRadiator = !this.changingRadiator;
+    if (this.changingRadiator && !this.catalogue.length) this.catalogue = (await api<{ items: Array<{ id: string; model: string; coefficient: string }> }>('GET', '/api/radiators?limit=1000')).items;
+  }
+
+  private async changeRadiator(e: Event) {
+    e.preventDefault();
+    try {
+      await api('POST', `/api/meters/${this.meterId}/radiators`, formBody(e.target as HTMLFormElement));
+      this.changingRadiator = false;
+      await this.load();
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
   override render() {
     const m = this.meter;
     if (!m) return this.error ? html`<div class="error" role="alert">${this.error}</div>` : html`<span class="muted">${t('common.loading')}</span>`;
@@ -132,21 +166,43 @@ export class AmrMeterCard extends AmrElement {
           : html`<dl class="info">
                 <dt>${t('meter.type')}</dt><dd>${m.deviceTypeLabel ?? m.deviceTypeId}</dd>
                 <dt>${t('meter.state')}</dt><dd class="state-${m.state}">${t(`state.${m.state}` as TextKey)}</dd>
-                <dt>${t('meter.installedOn')}</dt><dd>${m.installedOn ?? '—'}</dd>
-                <dt>${t('meter.decommissionedOn')}</dt><dd>${m.decommissionedOn ?? '—'}</dd>
+                <dt>${t('meter.installedOn')}</dt><dd>${fmtDate(m.installedOn) || '—'}</dd>
+                <dt>${t('meter.decommissionedOn')}</dt><dd>${fmtDate(m.decommissionedOn) || '—'}</dd>
                 ${m.radiatorModel ? html`<dt>${t('meter.radiator')}</dt><dd>${m.radiatorModel} (k = ${m.radiatorCoefficient})</dd>` : nothing}
               </dl>
-              ${manager ? html`<div class="actions"><button @click=${() => (this.editing = true)}>${t('common.edit')}</button></div>` : nothing}`}
+              ${manager
+                ? html`<div class="actions">
+                    <button @click=${() => (this.editing = true)}>${t('common.edit')}</button>
+                    ${m.decommissionedOn ? nothing : html`<button @click=${() => (this.replacing = !this.replacing)}>${t('meter.replace')}</button>`}
+                    ${m.kind === 'heat-cost-allocator' ? html`<button @click=${this.openRadiator}>${t('meter.changeRadiator')}</button>` : nothing}
+                  </div>`
+                : nothing}`}
       </div>
+      ${this.replacing
+        ? html`<form class="card grid" aria-label=${t('meter.replace')} @submit=${this.replace}>
+            <label>${t('meter.replaceDate')}<span class="req">*</span><input name="date" type="date" required /></label>
+            <label>${t('meter.finalValue')}<input name="finalValue" inputmode="decimal" pattern="\\d+([.]\\d+)?" /></label>
+            <label>${t('meter.newSerial')}<span class="req">*</span><input name="serial" required /></label>
+            <label>${t('meter.initialValue')}<input name="initialValue" inputmode="decimal" pattern="\\d+([.]\\d+)?" /></label>
+            <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.replacing = false)}>${t('common.cancel')}</button></div>
+          </form>`
+        : nothing}
+      ${this.changingRadiator
+        ? html`<form class="card grid" aria-label=${t('meter.changeRadiator')} @submit=${this.changeRadiator}>
+            <label>${t('meter.radiator')}<span class="req">*</span><select name="radiatorId" required>${this.catalogue.map((r) => html`<option value=${r.id}>${r.model} (k = ${r.coefficient})</option>`)}</select></label>
+            <label>${t('meter.radiatorFrom')}<span class="req">*</span><input name="from" type="date" required /></label>
+            <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.changingRadiator = false)}>${t('common.cancel')}</button></div>
+          </form>`
+        : nothing}
       ${this.radiators.length
         ? html`<div class="card"><table aria-label=${t('meter.radiator')}>
             <thead><tr><th>${t('meter.radiator')}</th><th class="num">${t('meter.coefficient')}</th><th>${t('meter.installedOn')}</th><th>${t('meter.decommissionedOn')}</th></tr></thead>
-            <tbody>${this.radiators.map((r) => html`<tr><td>${r.model}</td><td class="num">${r.coefficient}</td><td>${r.from}</td><td>${r.to ?? ''}</td></tr>`)}</tbody>
+            <tbody>${this.radiators.map((r) => html`<tr><td>${r.model}</td><td class="num">${r.coefficient}</td><td>${fmtDate(r.from)}</td><td>${fmtDate(r.to)}</td></tr>`)}</tbody>
           </table></div>`
         : nothing}
       ${m.currentValues?.length
         ? html`<div class="card"><strong>${t('meter.current')}</strong>
-            <dl class="info">${m.currentValues.map((v) => html`<dt>${v.label}</dt><dd>${v.value} ${v.unit} <span class="muted">(${v.date})</span></dd>`)}</dl></div>`
+            <dl class="info">${m.currentValues.map((v) => html`<dt>${v.label}</dt><dd>${v.value} ${v.unit} <span class="muted">(${fmtDate(v.date)})</span></dd>`)}</dl></div>`
         : nothing}
       ${chart.values.length ? html`<div class="card"><strong>${t('meter.chart')}</strong><amr-chart .labels=${chart.labels} .values=${chart.values} label=${t('meter.chart')}></amr-chart></div>` : nothing}
       <div class="toolbar">
@@ -164,7 +220,7 @@ export class AmrMeterCard extends AmrElement {
         <table aria-label=${t('meter.readings')}>
           <thead><tr><th>${t('reading.date')}</th><th class="num">${t('reading.value')}</th><th>${t('reading.unit')}</th><th>${t('reading.error')}</th><th>${t('reading.source')}</th></tr></thead>
           <tbody>
-            ${this.readings.map((r) => html`<tr><td>${r.date}</td><td class="num">${r.value ?? ''}</td><td>${r.unit ?? ''}</td><td>${r.errorCode ?? ''}</td><td>${r.source}</td></tr>`)}
+            ${this.readings.map((r) => html`<tr><td>${fmtDate(r.date)}</td><td class="num">${r.value ?? ''}</td><td>${r.unit ?? ''}</td><td>${r.errorCode ?? ''}</td><td>${r.source}</td></tr>`)}
             ${this.readings.length ? nothing : html`<tr><td colspan="5" class="muted">${t('common.none')}</td></tr>`}
           </tbody>
         </table>

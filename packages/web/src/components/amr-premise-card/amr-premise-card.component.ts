@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { api, type Me } from '../../api.js';
-import { t, type TextKey } from '../../i18n.js';
+import { fmtDate, t, type TextKey } from '../../i18n.js';
 import { AmrElement } from '../amr-element.js';
 import { shared } from '../shared-styles.js';
 
@@ -52,6 +52,7 @@ export class AmrPremiseCard extends AmrElement {
   @state() private meters: MeterView[] = [];
   @state() private types: DeviceType[] = [];
   @state() private buildingName = '';
+  @state() private free: Array<{ id: string; serial: string }> | null = null;
   @state() private editing = false;
   @state() private adding = false;
   @state() private error = '';
@@ -79,6 +80,23 @@ export class AmrPremiseCard extends AmrElement {
   private async openAdd() {
     this.adding = !this.adding;
     if (this.adding && !this.types.length) this.types = (await api<{ items: DeviceType[] }>('GET', '/api/device-types')).items;
+  }
+
+  private async openAttach() {
+    this.free = this.free ? null : (await api<{ items: Array<{ id: string; serial: string }> }>('GET', '/api/meters?free=true&limit=500')).items;
+  }
+
+  private async attach(e: Event) {
+    e.preventDefault();
+    const id = String(new FormData(e.target as HTMLFormElement).get('meterId') ?? '');
+    if (!id) return;
+    try {
+      await api('PUT', `/api/meters/${id}/premise`, { premiseId: this.premiseId });
+      this.free = null;
+      await this.load();
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
   }
 
   private async save(e: Event) {
@@ -134,8 +152,15 @@ export class AmrPremiseCard extends AmrElement {
       </div>
       <div class="toolbar">
         <strong class="grow">${t('premise.meters')}</strong>
-        ${manager ? html`<button class="primary" @click=${this.openAdd}>${t('common.add')}</button>` : nothing}
+        ${manager ? html`<button @click=${this.openAttach}>${t('premise.attachMeter')}</button><button class="primary" @click=${this.openAdd}>${t('common.add')}</button>` : nothing}
       </div>
+      ${this.free
+        ? html`<form class="card toolbar" aria-label=${t('premise.attachMeter')} @submit=${this.attach}>
+            <select name="meterId" aria-label=${t('premise.attachMeter')}>${this.free.map((m) => html`<option value=${m.id}>${m.serial}</option>`)}</select>
+            <button class="primary" type="submit" ?disabled=${!this.free.length}>${t('common.attach')}</button>
+            ${this.free.length ? nothing : html`<span class="muted">${t('common.none')}</span>`}
+          </form>`
+        : nothing}
       ${this.adding
         ? html`<form class="card grid" aria-label=${t('meter.new')} @submit=${this.addMeter}>
             <label>${t('meter.serial')}<span class="req">*</span><input name="serial" required /></label>
@@ -161,11 +186,11 @@ export class AmrPremiseCard extends AmrElement {
               (m) => html`<tr>
                 <td><a class="serial state-${m.state}" href="/meters/${m.id}">${m.serial}</a></td>
                 <td>${m.deviceTypeLabel ?? m.deviceTypeId}</td>
-                <td>${m.installedOn ?? ''}</td>
-                <td>${m.decommissionedOn ?? ''}</td>
+                <td>${fmtDate(m.installedOn)}</td>
+                <td>${fmtDate(m.decommissionedOn)}</td>
                 <td>${m.radiatorModel ?? ''}</td>
                 <td class="num">${m.radiatorCoefficient ?? ''}</td>
-                <td>${m.lastReading ? `${m.lastReading.value} ${m.lastReading.unit ?? ''} (${m.lastReading.date})` : ''}</td>
+                <td>${m.lastReading ? `${m.lastReading.value} ${m.lastReading.unit ?? ''} (${fmtDate(m.lastReading.date)})` : ''}</td>
                 <td class="state-${m.state}">${t(`state.${m.state}` as TextKey)}</td>
               </tr>`,
             )}

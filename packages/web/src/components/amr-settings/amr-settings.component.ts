@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { api, type Me, type Role } from '../../api.js';
-import { t } from '../../i18n.js';
+import { fmtDate, t } from '../../i18n.js';
 import { AmrElement } from '../amr-element.js';
 import { shared } from '../shared-styles.js';
 
@@ -36,6 +36,7 @@ export class AmrSettings extends AmrElement {
   @state() private audit: AuditEntry[] = [];
   @state() private auditTotal = 0;
   @state() private auditOffset = 0;
+  @state() private filter: Record<string, string> = {};
   @state() private adding = false;
   @state() private error = '';
   @state() private notice = '';
@@ -49,7 +50,9 @@ export class AmrSettings extends AmrElement {
     try {
       if (this.tab === 'users') this.users = (await api<{ items: User[] }>('GET', '/api/users?limit=500')).items;
       else {
-        const r = await api<{ total: number; items: AuditEntry[] }>('GET', `/api/audit?limit=50&offset=${this.auditOffset}`);
+        if (!this.users.length) this.users = (await api<{ items: User[] }>('GET', '/api/users?limit=500')).items;
+        const qs = new URLSearchParams({ limit: '50', offset: String(this.auditOffset), ...this.filter });
+        const r = await api<{ total: number; items: AuditEntry[] }>('GET', `/api/audit?${qs}`);
         this.audit = r.items;
         this.auditTotal = r.total;
       }
@@ -111,7 +114,7 @@ export class AmrSettings extends AmrElement {
                 </select>
               </td>
               <td>${u.active ? '✓' : '—'}</td>
-              <td>${u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : ''}</td>
+              <td>${u.lastLoginAt ? `${fmtDate(u.lastLoginAt)} ${u.lastLoginAt.slice(11, 16)}` : ''}</td>
               <td>
                 ${u.id === this.me.id ? nothing : html`<button @click=${() => this.patch(u, { active: !u.active })}>${t(u.active ? 'set.deactivate' : 'set.activate')}</button>`}
                 <button @click=${() => this.resetPassword(u)}>${t('set.resetPassword')}</button>
@@ -123,15 +126,32 @@ export class AmrSettings extends AmrElement {
     `;
   }
 
+  private applyFilter(e: Event) {
+    e.preventDefault();
+    this.filter = Object.fromEntries([...new FormData(e.target as HTMLFormElement)].filter(([, v]) => v !== '').map(([k, v]) => [k, String(v)]));
+    this.auditOffset = 0;
+    void this.load();
+  }
+
   private auditTab() {
     const show = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
     return html`
+      <form class="toolbar" aria-label=${t('set.audit')} @submit=${this.applyFilter}>
+        <select name="userId" aria-label=${t('audit.filterUser')}>
+          <option value="">${t('audit.filterUser')}</option>
+          ${this.users.map((u) => html`<option value=${u.id}>${u.email}</option>`)}
+        </select>
+        <input name="entity" placeholder=${t('audit.filterEntity')} aria-label=${t('audit.filterEntity')} />
+        <label>${t('audit.from')} <input name="from" type="date" /></label>
+        <label>${t('audit.to')} <input name="to" type="date" /></label>
+        <button type="submit">${t('common.apply')}</button>
+      </form>
       <div class="table-wrap"><table aria-label=${t('set.audit')}>
         <thead><tr><th>${t('audit.at')}</th><th>${t('audit.user')}</th><th>${t('audit.action')}</th><th>${t('audit.entity')}</th><th>${t('audit.changes')}</th></tr></thead>
         <tbody>
           ${this.audit.map(
             (a) => html`<tr>
-              <td>${new Date(a.at).toLocaleString()}</td><td>${a.userEmail ?? ''}<div class="muted">${a.ip ?? ''}</div></td><td>${a.action}</td>
+              <td>${fmtDate(a.at)} ${a.at.slice(11, 19)}</td><td>${a.userEmail ?? ''}<div class="muted">${a.ip ?? ''}</div></td><td>${a.action}</td>
               <td>${a.entity}<div class="muted">${a.entityId ?? ''}</div></td>
               <td><code>${show(a.before)}</code>${a.before ? ' → ' : ''}<code>${show(a.after)}</code></td>
             </tr>`,
