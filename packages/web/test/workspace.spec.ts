@@ -253,6 +253,42 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await ctx.close();
   });
 
+  it('lets a manager create but not open the settings', async () => {
+    expect((await page.request.post(`${url}/api/users`, { data: { email: 'man@test.local', password: 'manager-pass-1', role: 'manager' } })).status()).to.equal(201);
+    const ctx = await browser!.newContext();
+    const man = await ctx.newPage();
+    man.on('pageerror', (err) => pageErrors.push(err.message));
+    await logIn(man, 'man@test.local', 'manager-pass-1');
+    await man.getByRole('button', { name: '+ Создать', exact: true }).waitFor();
+    expect(await man.getByRole('link', { name: 'Настройки' }).count()).to.equal(0);
+    await man.goto(`${url}/settings`);
+    await man.getByText('Раздел доступен только администратору').waitFor();
+    await ctx.close();
+  });
+
+  it('opens the premises tab of a 500-premise building quickly and scrolls to its last premise', async () => {
+    const b = await (await page.request.post(`${url}/api/buildings`, { data: { name: 'Большой дом', address: 'ул. Длинная, 500' } })).json();
+    for (let i = 1; i <= 500; i += 50) {
+      await Promise.all(Array.from({ length: 50 }, (_, j) => page.request.post(`${url}/api/buildings/${b.id}/premises`, { data: { number: `Кв.${i + j}`, area: 40, kind: 'residential' } })));
+    }
+    const t0 = Date.now();
+    await page.goto(`${url}/buildings/${b.id}`);
+    await page.getByRole('link', { name: 'Кв.1', exact: true }).waitFor();
+    const firstMs = Date.now() - t0;
+    const rows = page.getByRole('table', { name: 'Помещения' }).locator('tbody tr:not(.more)');
+    expect(await rows.count()).to.be.lessThan(500);
+    const t1 = Date.now();
+    for (let i = 0; i < 20 && !(await page.getByRole('link', { name: 'Кв.500', exact: true }).count()); i++) {
+      await page.getByRole('table', { name: 'Помещения' }).locator('tbody tr').last().scrollIntoViewIfNeeded();
+      await page.waitForTimeout(50);
+    }
+    await page.getByRole('link', { name: 'Кв.500', exact: true }).waitFor();
+    const scrollMs = Date.now() - t1;
+    expect(await rows.count()).to.equal(500);
+    console.log(`      500 premises: first rows after ${firstMs} ms (page load included), the last one after scrolling ${scrollMs} ms`);
+    expect(firstMs).to.be.lessThan(5000);
+  });
+
   it('raised no error in the page', () => {
     expect(pageErrors).to.deep.equal([]);
   });

@@ -11,6 +11,8 @@ export const shared = css`
   .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin-bottom: 12px; }
   .toolbar .grow { flex: 1; }
   input, select, textarea { font: inherit; font-size: 13px; padding: 6px 8px; border: 1px solid #d1d5db; border-radius: 6px; background: #fff; color: inherit; }
+  /* Checked as the user types (after the first edit): a wrong value is marked at once. */
+  input:user-invalid, select:user-invalid { border-color: #dc2626; background: #fef2f2; }
   input:focus, select:focus, textarea:focus { outline: 2px solid #93c5fd; outline-offset: 0; border-color: #3b82f6; }
   button { font: inherit; font-size: 13px; padding: 6px 12px; border-radius: 6px; border: 1px solid #d1d5db; background: #fff; color: #1f2937; cursor: pointer; }
   button:hover { background: #f3f4f6; }

@@ -48,6 +48,7 @@ const COLS: ReadonlyArray<{ key: Col; label: TextKey; num?: boolean }> = [
   { key: 'meters', label: 'premise.meters' },
 ];
 const PREF = 'building.premises.columns';
+const CHUNK = 120;
 export const STATES = ['ok', 'stale', 'error', 'decommissioned'] as const;
 
 const formBody = (form: HTMLFormElement) => Object.fromEntries([...new FormData(form)].filter(([, v]) => v !== '').map(([k, v]) => [k, String(v)]));
@@ -61,6 +62,10 @@ export class AmrBuildingCard extends AmrElement {
   @state() private building?: Building;
   @state() private tab: Tab = 'premises';
   @state() private premises: PremiseRow[] = [];
+  /** Rows rendered so far: a long premises list grows as it is scrolled (F05 with 500 premises stays light). */
+  @state() private shown = CHUNK;
+  @state() private loading = true;
+  private observer?: IntersectionObserver;
   @state() private q = '';
   @state() private visible = new Set<Col>(COLS.map((c) => c.key));
   @state() private selected = new Set<string>();
@@ -81,6 +86,18 @@ export class AmrBuildingCard extends AmrElement {
 
   override updated(changed: Map<string, unknown>) {
     if (changed.has('buildingId') && changed.get('buildingId') !== undefined) void this.load();
+    // When the last rendered row scrolls into view, render the next chunk.
+    const sentinel = this.renderRoot.querySelector('tr.more');
+    this.observer?.disconnect();
+    if (sentinel) {
+      this.observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && (this.shown += CHUNK), { rootMargin: '400px' });
+      this.observer.observe(sentinel);
+    }
+  }
+
+  override disconnectedCallback() {
+    this.observer?.disconnect();
+    super.disconnectedCallback();
   }
 
   private async load() {
@@ -94,10 +111,20 @@ export class AmrBuildingCard extends AmrElement {
   }
 
   private async loadTab() {
+    this.loading = true;
+    try {
+      await this.fetchTab();
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private async fetchTab() {
     if (this.tab === 'premises') {
-      const qs = new URLSearchParams({ limit: '500' });
+      const qs = new URLSearchParams({ limit: '1000' });
       if (this.q) qs.set('q', this.q);
       this.premises = (await api<{ items: PremiseRow[] }>('GET', `/api/buildings/${this.buildingId}/premises?${qs}`)).items;
+      this.shown = CHUNK;
     } else {
       this.records = (await api<{ items: Array<HeatReading | Norm> }>('GET', `/api/buildings/${this.buildingId}/${this.tab}?limit=200`)).items;
     }
@@ -239,12 +266,13 @@ export class AmrBuildingCard extends AmrElement {
         <table aria-label=${t('tab.premises')}>
           <thead><tr>${cols.map((c) => html`<th class=${c.num ? 'num' : ''}>${t(c.label)}</th>`)}</tr></thead>
           <tbody>
-            ${this.premises.map(
+            ${this.premises.slice(0, this.shown).map(
               (p, i) => html`<tr class=${this.selected.has(p.id) ? 'selected' : ''} aria-selected=${this.selected.has(p.id)} @click=${(e: MouseEvent) => this.select(e, i)}>
                 ${cols.map((c) => html`<td class=${c.num ? 'num' : ''}>${this.cell(p, c.key)}</td>`)}
               </tr>`,
             )}
-            ${this.premises.length ? nothing : html`<tr><td colspan=${cols.length || 1} class="muted">${t('common.none')}</td></tr>`}
+            ${this.shown < this.premises.length ? html`<tr class="more"><td colspan=${cols.length || 1} class="muted">${t('common.loading')}</td></tr>` : nothing}
+            ${this.premises.length ? nothing : html`<tr><td colspan=${cols.length || 1} class="muted">${this.loading ? t('common.loading') : t('common.none')}</td></tr>`}
           </tbody>
         </table>
       </div>

@@ -52,6 +52,7 @@ export class AmrOverview extends AmrElement {
   @state() private creating = false;
   @state() private error = '';
   @state() private found: Found[] | null = null;
+  @state() private loading = true;
   private timer?: number;
 
   override async connectedCallback() {
@@ -64,6 +65,7 @@ export class AmrOverview extends AmrElement {
   private async load() {
     const qs = new URLSearchParams({ limit: String(PAGE), offset: String(this.offset), sort: this.sort });
     if (this.q) qs.set('q', this.q);
+    this.loading = true;
     try {
       const r = await api<{ total: number; items: BuildingRow[] }>('GET', `/api/buildings?${qs}`);
       this.rows = r.items;
@@ -71,6 +73,8 @@ export class AmrOverview extends AmrElement {
       this.error = '';
     } catch (err) {
       this.error = (err as Error).message;
+    } finally {
+      this.loading = false;
     }
   }
 
@@ -186,7 +190,7 @@ export class AmrOverview extends AmrElement {
           </thead>
           <tbody>
             ${this.rows.map((r) => html`<tr>${cols.map((c) => html`<td class=${c.num ? 'num' : ''}>${this.cell(r, c.key)}</td>`)}</tr>`)}
-            ${this.rows.length ? nothing : html`<tr><td colspan=${cols.length || 1} class="muted">${t('common.none')}</td></tr>`}
+            ${this.rows.length ? nothing : html`<tr><td colspan=${cols.length || 1} class="muted">${this.loading ? t('common.loading') : t('common.none')}</td></tr>`}
           </tbody>
         </table>
       </div>
