@@ -6,7 +6,7 @@
 export const ROUTE_CHANGE = 'amr-route-change';
 
 export interface Route {
-  name: 'overview' | 'building' | 'premise' | 'meter' | 'reference' | 'settings' | 'guide';
+  name: 'overview' | 'building' | 'premise' | 'meter' | 'reports' | 'reference' | 'settings' | 'guide';
   id?: string;
 }
 
@@ -14,6 +14,7 @@ const PATTERNS: Array<[RegExp, Route['name']]> = [
   [/^\/buildings\/([0-9a-f-]{36})\/?$/, 'building'],
   [/^\/premises\/([0-9a-f-]{36})\/?$/, 'premise'],
   [/^\/meters\/([0-9a-f-]{36})\/?$/, 'meter'],
+  [/^\/reports(\/.*)?$/, 'reports'],
   [/^\/reference(\/.*)?$/, 'reference'],
   [/^\/settings(\/.*)?$/, 'settings'],
   [/^\/guide(\/.*)?$/, 'guide'],

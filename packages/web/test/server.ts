@@ -40,7 +40,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
  * The real `openamr serve` as a child process, on a free port, with the embedded database in
  * a fresh temporary directory; resolves once `/health` answers 200.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'openamr-web-'));
   // Always the embedded database, whatever the developer's shell points at.
@@ -58,6 +58,7 @@ export async function startServer(): Promise<RunningServer> {
         OPENAMR_ADMIN_EMAIL: ADMIN.email,
         OPENAMR_ADMIN_PASSWORD: ADMIN.password,
         LOG_LEVEL: 'warn',
+        ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -31,7 +31,9 @@ export const shared = css`
   .table-wrap { border: 1px solid #e5e7eb; border-radius: 10px; overflow: auto; }
   .pager { display: flex; align-items: center; justify-content: flex-end; gap: 8px; padding: 8px 2px; color: #6b7280; font-size: 13px; }
   form.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px 14px; align-items: end; }
-  form.grid label { display: flex; flex-direction: column; gap: 4px; font-size: 12px; color: #4b5563; }
+  form.grid label { display: block; font-size: 12px; color: #4b5563; }
+  form.grid label > input:not([type=checkbox]), form.grid label > select, form.grid label > textarea { display: block; width: 100%; box-sizing: border-box; margin-top: 4px; }
+  form.grid label.check { align-self: center; font-size: 13px; color: #1f2937; }
   label .req { color: #dc2626; margin-left: 2px; }
   .actions { display: flex; gap: 8px; margin-top: 12px; }
   .error { color: #b91c1c; background: #fef2f2; border: 1px solid #fecaca; border-radius: 6px; padding: 8px 10px; margin: 8px 0; font-size: 13px; }

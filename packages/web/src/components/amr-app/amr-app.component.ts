@@ -4,7 +4,9 @@ import { api, SESSION_EXPIRED, type Me } from '../../api.js';
 import { t, type TextKey } from '../../i18n.js';
 import { interceptLinks, navigate, ROUTE_CHANGE, routeOf } from '../../router.js';
 import { AmrElement } from '../amr-element.js';
+import '../amr-attention/amr-attention.js';
 import '../amr-building-card/amr-building-card.js';
+import '../amr-reports/amr-reports.js';
 import '../amr-guide/amr-guide.js';
 import '../amr-lang-switch/amr-lang-switch.js';
 import '../amr-login/amr-login.js';
@@ -24,6 +26,7 @@ interface Section {
 
 const SECTIONS: readonly Section[] = [
   { path: '/', title: 'nav.overview' },
+  { path: '/reports', title: 'nav.reports' },
   { path: '/reference', title: 'nav.reference' },
   { path: '/settings', title: 'nav.settings', role: 'administrator' },
   { path: '/guide', title: 'nav.guide' },
@@ -86,7 +89,9 @@ export class AmrApp extends AmrElement {
     const me = this.me!;
     switch (route.name) {
       case 'overview':
-        return html`<amr-overview .me=${me}></amr-overview>`;
+        return html`<amr-attention></amr-attention><amr-overview .me=${me}></amr-overview>`;
+      case 'reports':
+        return html`<amr-reports></amr-reports>`;
       case 'building':
         return html`<amr-building-card .me=${me} buildingId=${route.id!}></amr-building-card>`;
       case 'premise':

@@ -3,6 +3,9 @@ import { property, state } from 'lit/decorators.js';
 import { api, type Me } from '../../api.js';
 import { fmtDate, t, type TextKey } from '../../i18n.js';
 import { AmrElement } from '../amr-element.js';
+import '../amr-calculations/amr-calculations.js';
+import '../amr-concentrators/amr-concentrators.js';
+import '../amr-import/amr-import.js';
 import { shared } from '../shared-styles.js';
 
 interface Building {
@@ -36,7 +39,7 @@ interface Norm {
   value: string;
 }
 
-type Tab = 'premises' | 'heat-readings' | 'norms';
+type Tab = 'premises' | 'heat-readings' | 'norms' | 'concentrators';
 type Col = 'number' | 'floor' | 'entrance' | 'area' | 'accountNumber' | 'kind' | 'meters';
 const COLS: ReadonlyArray<{ key: Col; label: TextKey; num?: boolean }> = [
   { key: 'number', label: 'premise.number' },
@@ -120,6 +123,7 @@ export class AmrBuildingCard extends AmrElement {
   }
 
   private async fetchTab() {
+    if (this.tab === 'concentrators') return;
     if (this.tab === 'premises') {
       const qs = new URLSearchParams({ limit: '1000' });
       if (this.q) qs.set('q', this.q);
@@ -346,13 +350,17 @@ export class AmrBuildingCard extends AmrElement {
               </dl>
               ${this.me.role !== 'operator' ? html`<div class="actions"><button @click=${() => (this.editing = true)}>${t('common.edit')}</button></div>` : nothing}`}
       </div>
-      <div class="placeholder" data-slot="calculations">${t('calc.placeholder')}</div>
+      <amr-calculations .me=${this.me} buildingId=${this.buildingId} .selected=${[...this.selected]}></amr-calculations>
+      ${this.me.role !== 'operator' ? html`<amr-import buildingId=${this.buildingId} @amr-imported=${() => this.loadTab()}></amr-import>` : nothing}
       <div class="tabs" role="tablist">
-        ${(['premises', 'heat-readings', 'norms'] as const).map(
-          (tab) => html`<button role="tab" aria-selected=${this.tab === tab} @click=${() => this.show(tab)}>${t(({ premises: 'tab.premises', 'heat-readings': 'tab.odpu', norms: 'tab.norms' } as const)[tab])}</button>`,
+        ${(['premises', 'heat-readings', 'norms', 'concentrators'] as const).map(
+          (tab) =>
+            html`<button role="tab" aria-selected=${this.tab === tab} @click=${() => this.show(tab)}>
+              ${t(({ premises: 'tab.premises', 'heat-readings': 'tab.odpu', norms: 'tab.norms', concentrators: 'conc.title' } as const)[tab])}
+            </button>`,
         )}
       </div>
-      ${this.tab === 'premises' ? this.premisesTab() : this.recordsTab()}
+      ${this.tab === 'premises' ? this.premisesTab() : this.tab === 'concentrators' ? html`<amr-concentrators .me=${this.me} buildingId=${this.buildingId}></amr-concentrators>` : this.recordsTab()}
     `;
   }
 }

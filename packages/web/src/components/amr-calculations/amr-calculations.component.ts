@@ -1,0 +1,142 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { api, ApiError, type Me } from '../../api.js';
+import { lang, t, type TextKey } from '../../i18n.js';
+import { AmrElement } from '../amr-element.js';
+import { shared } from '../shared-styles.js';
+
+type Kind = 'allocators.heat-cost' | 'water.consumption' | 'heat-meters.consumption' | 'technical.data-completeness';
+const TABS: Array<[Kind, TextKey]> = [
+  ['allocators.heat-cost', 'calc.allocators'],
+  ['water.consumption', 'calc.water'],
+  ['heat-meters.consumption', 'calc.heat'],
+  ['technical.data-completeness', 'calc.technical'],
+];
+
+/** The first and last day of the previous month, as the default period. */
+function lastMonth(): { from: string; to: string } {
+  const now = new Date();
+  const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0));
+  return { from: first.toISOString().slice(0, 10), to: last.toISOString().slice(0, 10) };
+}
+
+/** A value of an explanation as a cell: objects and arrays as short text. */
+const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? (Array.isArray(v) ? String(v.length) : JSON.stringify(v)) : String(v));
+
+/**
+ * The calculation block of the building card (manual «Проведение расчетов»): per report the
+ * period and options, a preview of the result with each premise's derivation (the report's
+ * JSON), and «Сгенерировать», which downloads the workbook under its proper name. With
+ * premises selected (Ctrl/Shift in the premises tab) the report covers only those (F24).
+ */
+export class AmrCalculations extends AmrElement {
+  static override styles = shared;
+
+  @property({ attribute: false }) me!: Me;
+  @property() buildingId = '';
+  @property({ attribute: false }) selected: string[] = [];
+  @state() private kind: Kind = 'allocators.heat-cost';
+  @state() private period = lastMonth();
+  @state() private preview: { explanation: any; warnings?: string[] } | null = null;
+  @state() private error = '';
+  @state() private busy = false;
+
+  private params(form: HTMLFormElement, format: 'json' | 'xlsx') {
+    const f = new FormData(form);
+    const body: Record<string, unknown> = { buildingId: this.buildingId, from: f.get('from'), to: f.get('to'), format };
+    if (this.kind === 'allocators.heat-cost') {
+      if (f.get('manualHeatGcal')) body.manualHeatGcal = String(f.get('manualHeatGcal')).replace(',', '.');
+      body.byNorm = f.get('byNorm') === 'on';
+      body.majority = f.get('majority') === 'on';
+    }
+    if (f.get('selectedOnly') === 'on' && this.selected.length) body.premiseIds = this.selected;
+    return body;
+  }
+
+  private async run(e: Event) {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const format = (e as SubmitEvent).submitter?.getAttribute('value') === 'xlsx' ? 'xlsx' : 'json';
+    this.busy = true;
+    this.error = '';
+    try {
+      if (format === 'json') {
+        const run = await api<{ explanation: unknown; warnings?: string[] }>('POST', `/api/reports/${this.kind}`, this.params(form, 'json'));
+        this.preview = run as never;
+      } else {
+        const res = await fetch(`/api/reports/${this.kind}?download=true`, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/json', accept: '*/*', 'accept-language': lang() },
+          body: JSON.stringify(this.params(form, 'xlsx')),
+        });
+        if (!res.ok) {
+          const err = (await res.json().catch(() => ({}))) as { message?: string; statusCode?: number };
+          throw new ApiError(res.status, '', err.message ?? res.statusText);
+        }
+        const name = decodeURIComponent((res.headers.get('content-disposition') ?? '').split("UTF-8''")[1] ?? 'report.xlsx');
+        const a = document.createElement('a');
+        a.href = URL.createObjectURL(await res.blob());
+        a.download = name;
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      }
+    } catch (err) {
+      this.preview = null;
+      this.error = (err as Error).message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private previewTable() {
+    const x = this.preview?.explanation;
+    if (!x) return nothing;
+    if (this.kind === 'allocators.heat-cost') {
+      return html`<div class="sub">${t('calc.total')}: <strong>${x.heatGcal}</strong></div>
+        <div class="table-wrap"><table aria-label=${t('calc.preview')}>
+          <thead><tr><th>${t('premise.number')}</th><th class="num">${t('premise.area')}</th><th>${t('calc.method')}</th><th class="num">${t('calc.units')}</th><th class="num">${t('calc.estimated')}</th><th class="num">${t('calc.gcal')}</th><th class="num">${t('calc.gcalPerM2')}</th></tr></thead>
+          <tbody>${(x.premises ?? []).map(
+            (p: any) => html`<tr title=${(p.allocators ?? []).map((a: any) => `${a.serial}: ${a.startValue} → ${a.endValue} × ${a.coefficient} = ${a.reducedUnits}`).join('\n')}>
+              <td>${p.id}</td><td class="num">${p.area}</td><td>${p.method}</td><td class="num">${p.units ?? ''}</td><td class="num">${p.estimated ?? ''}</td><td class="num">${p.gcal}</td><td class="num">${p.gcalPerM2 ?? ''}</td>
+            </tr>`,
+          )}</tbody>
+        </table></div>`;
+    }
+    const rows: any[] = x.meters ?? x.lines ?? x.premises ?? [];
+    const keys = rows.length ? Object.keys(rows[0]).filter((k) => typeof rows[0][k] !== 'object' || rows[0][k] === null).slice(0, 9) : [];
+    return html`<div class="table-wrap"><table aria-label=${t('calc.preview')}>
+      <thead><tr>${keys.map((k) => html`<th>${k}</th>`)}</tr></thead>
+      <tbody>${rows.map((r) => html`<tr>${keys.map((k) => html`<td>${cell(r[k])}</td>`)}</tr>`)}</tbody>
+    </table></div>`;
+  }
+
+  override render() {
+    return html`<div class="card">
+      <strong>${t('calc.title')}</strong>
+      <div class="tabs" role="tablist">
+        ${TABS.map(([k, label]) => html`<button role="tab" aria-selected=${this.kind === k} @click=${() => ((this.kind = k), (this.preview = null), (this.error = ''))}>${t(label)}</button>`)}
+      </div>
+      <form class="grid" aria-label=${t('calc.title')} @submit=${this.run}>
+        <label>${t('calc.from')}<span class="req">*</span><input name="from" type="date" required .value=${this.period.from} /></label>
+        <label>${t('calc.to')}<span class="req">*</span><input name="to" type="date" required .value=${this.period.to} /></label>
+        ${this.kind === 'allocators.heat-cost'
+          ? html`<label>${t('calc.heatGcal')}<input name="manualHeatGcal" inputmode="decimal" pattern="\\d+([.,]\\d+)?" /></label>
+              <label class="check"><span><input type="checkbox" name="byNorm" /> ${t('calc.byNorm')}</span></label>
+              <label class="check"><span><input type="checkbox" name="majority" /> ${t('calc.majority')}</span></label>`
+          : nothing}
+        ${this.selected.length
+          ? html`<label class="check"><span><input type="checkbox" name="selectedOnly" checked /> ${t('calc.selectedOnly')} (${this.selected.length})</span></label>`
+          : nothing}
+        <div class="actions">
+          <button type="submit" value="json" ?disabled=${this.busy}>${t('calc.preview')}</button>
+          <button class="primary" type="submit" value="xlsx" ?disabled=${this.busy}>${t('calc.generate')}</button>
+        </div>
+      </form>
+      ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+      ${this.preview?.warnings?.length ? html`<div class="sub">${t('calc.warnings')}: ${this.preview.warnings.join('; ')}</div>` : nothing}
+      ${this.previewTable()}
+    </div>`;
+  }
+}

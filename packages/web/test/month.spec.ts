@@ -1,0 +1,132 @@
+import { expect } from 'chai';
+import ExcelJS from 'exceljs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { buildWeb, launchBrowser } from './browser.js';
+import { ADMIN, startServer, type RunningServer } from './server.js';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+
+/**
+ * Issue 10's check: a new user does a month's work on the demo building in Chromium —
+ * imports readings, calculates allocation and water, downloads the workbooks, sets up a
+ * concentrator and reads it now.
+ */
+describe('web: a month of work on the demo building (Chromium against `openamr serve` with OPENAMR_DEMO=1)', function () {
+  this.timeout(180_000);
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let url: string;
+  const pageErrors: string[] = [];
+  const button = (name: string) => page.getByRole('button', { name, exact: true });
+
+  before(async function () {
+    browser = await launchBrowser(this);
+    await buildWeb();
+    server = await startServer({ OPENAMR_DEMO: '1' });
+    url = server.url;
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.goto(url);
+    await page.locator('input[type=email][name=email]').fill(ADMIN.email);
+    await page.locator('input[type=password][name=password]').fill(ADMIN.password);
+    await button('Войти').click();
+    await page.getByRole('table', { name: 'Обзор' }).getByRole('link', { name: 'ул. Примерная, 1' }).click();
+    await page.getByRole('heading', { level: 2, name: 'ул. Примерная, 1' }).waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('imports a readings file: the dry run names the bad line, then the valid rows are stored', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'amr-month-')), 'april.csv');
+    writeFileSync(file, 'serial;date;value\nA1-1;01.04.2024;1900\nA1-2;01.04.2024;1300\nNOPE-1;01.04.2024;5\n');
+    await page.locator('amr-import input[type=file]').setInputFiles(file);
+    const dry = page.getByRole('region', { name: 'Проверка файла' });
+    await dry.getByText('2 новых, 0 уже были, 1 с ошибками').waitFor();
+    expect(await dry.getByRole('table').innerText()).to.contain('4').and.to.contain('NOPE-1');
+    await dry.getByLabel('Сохранить верные строки, пропустив ошибочные').check();
+    await button('Сохранить показания').click();
+    await page.getByRole('status').getByText(/^Сохранено: 2 новых/).waitFor();
+    // The same file again stores nothing new.
+    await page.locator('amr-import input[type=file]').setInputFiles(file);
+    await dry.getByText('0 новых, 2 уже были, 1 с ошибками').waitFor();
+    await button('Отмена').click();
+  });
+
+  it('previews the January allocation with each premise’s derivation and downloads its workbook under its name', async () => {
+    const calc = page.getByRole('form', { name: 'Расчёты' });
+    await calc.getByLabel('Начало периода').fill('2024-01-01');
+    await calc.getByLabel('Конец периода').fill('2024-01-31');
+    await button('Предпросмотр').click();
+    const preview = page.getByRole('table', { name: 'Предпросмотр' });
+    await preview.getByRole('cell', { name: 'Кв.1', exact: true }).waitFor();
+    expect(await page.locator('amr-calculations .sub').first().innerText()).to.equal('Итого, Гкал: 9.2000');
+    expect(await preview.locator('tbody tr').count()).to.equal(7);
+    await page.screenshot({ path: `${SCREENSHOTS}calculation.png` });
+    const [download] = await Promise.all([page.waitForEvent('download'), button('Сгенерировать').click()]);
+    expect(download.suggestedFilename()).to.equal('С 2024-01-01 по 2024-01-31 ул. Примерная, 1.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync((await download.path())!) as never);
+    expect(wb.worksheets.map((w) => w.name)).to.include('Расчет');
+  });
+
+  it('refuses a period that ends before it starts, in words', async () => {
+    const calc = page.getByRole('form', { name: 'Расчёты' });
+    await calc.getByLabel('Начало периода').fill('2024-02-01');
+    await calc.getByLabel('Конец периода').fill('2024-01-01');
+    await button('Предпросмотр').click();
+    await page.locator('amr-calculations').getByRole('alert').waitFor();
+  });
+
+  it('calculates water for the year and downloads it', async () => {
+    await page.locator('amr-calculations').getByRole('tab', { name: 'Вода' }).click();
+    const calc = page.getByRole('form', { name: 'Расчёты' });
+    await calc.getByLabel('Начало периода').fill('2024-06-01');
+    await calc.getByLabel('Конец периода').fill('2024-06-30');
+    await button('Предпросмотр').click();
+    await page.getByRole('table', { name: 'Предпросмотр' }).getByRole('cell', { name: 'В1-ГВС' }).first().waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), button('Сгенерировать').click()]);
+    expect(download.suggestedFilename()).to.equal('С 2024-06-01 по 2024-06-30 ул. Примерная, 1.xlsx');
+  });
+
+  it('sets up a Local Storage concentrator with its generated settings form, schedules it in words, and reads it now', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'amr-month-ls-'));
+    writeFileSync(join(folder, 'export.csv'), 'serial;date;value\nA2-1;01.05.2024;2000\n');
+    await page.getByRole('tab', { name: 'Концентраторы' }).click();
+    await button('Добавить концентратор').click();
+    const form = page.getByRole('form', { name: 'Добавить концентратор' });
+    await form.getByLabel('Название').fill('Подвал');
+    await form.locator('select[name=driverId]').selectOption('ftp.local-storage');
+    await form.locator('input[name="s.path"]').fill(folder);
+    await form.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByRole('table', { name: 'Концентраторы' }).getByRole('button', { name: 'Подвал' }).click();
+    await page.getByLabel('Расписание (cron)').fill('0 3 * * *');
+    await page.getByText('В 03:00').waitFor();
+    await button('Сохранить расписание').click();
+    await page.getByRole('status').getByText('✓ В 03:00').waitFor();
+    await button('Считать сейчас').click();
+    await page.getByRole('status').getByText('ok: Сохранено 1').waitFor();
+    expect(await page.getByRole('table', { name: 'Журнал опросов' }).innerText()).to.contain('ok');
+    await page.screenshot({ path: `${SCREENSHOTS}concentrators.png` });
+  });
+
+  it('lists the generated reports in the archive, to download again', async () => {
+    await page.getByRole('link', { name: 'Отчёты' }).click();
+    const table = page.getByRole('table', { name: 'Отчёты' });
+    await table.getByRole('cell', { name: 'allocators.heat-cost' }).first().waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), table.getByRole('link', { name: 'Скачать' }).first().click()]);
+    expect(download.suggestedFilename()).to.match(/^С 2024-06-01 по 2024-06-30 ул\. Примерная, 1\.xlsx$/);
+  });
+
+  it('raised no error in the page', () => {
+    expect(pageErrors).to.deep.equal([]);
+  });
+});
