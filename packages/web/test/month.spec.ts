@@ -114,8 +114,21 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await page.getByRole('status').getByText('✓ В 03:00').waitFor();
     await button('Считать сейчас').click();
     await page.getByRole('status').getByText('ok: Сохранено 1').waitFor();
-    expect(await page.getByRole('table', { name: 'Журнал опросов' }).innerText()).to.contain('ok');
+    await page.getByRole('table', { name: 'Журнал опросов' }).getByRole('cell', { name: 'ok', exact: true }).waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}concentrators.png` });
+  });
+
+  it('mounts a plugin’s own settings form (a web part) for its driver', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'amr-month-ex-'));
+    await button('Добавить концентратор').click();
+    const form = page.getByRole('form', { name: 'Добавить концентратор' });
+    await form.getByLabel('Название').fill('Пример');
+    await form.locator('select[name=driverId]').selectOption('example.fixture-file');
+    await form.getByLabel('Путь к файлу показаний (абсолютный)').fill(join(folder, 'readings.csv'));
+    await form.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByRole('table', { name: 'Концентраторы' }).getByRole('button', { name: 'Пример' }).waitFor();
+    const list = await (await page.request.get(`${url}/api/concentrators?limit=100`)).json();
+    expect(list.items.find((c: { name: string }) => c.name === 'Пример').settings).to.deep.include({ path: join(folder, 'readings.csv') });
   });
 
   it('lists the generated reports in the archive, to download again', async () => {
@@ -124,6 +137,22 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await table.getByRole('cell', { name: 'allocators.heat-cost' }).first().waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), table.getByRole('link', { name: 'Скачать' }).first().click()]);
     expect(download.suggestedFilename()).to.match(/^С 2024-06-01 по 2024-06-30 ул\. Примерная, 1\.xlsx$/);
+  });
+
+  it('loads an old database from its workbook after showing what it would change («Загрузка старой базы»)', async () => {
+    const template = await (await page.request.get(`${url}/api/imports/templates/legacy.xlsx`)).body();
+    await page.getByRole('link', { name: 'Обзор' }).click();
+    await page.locator('amr-legacy-import input[type=file]').setInputFiles({ name: 'legacy.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: template });
+    const diff = page.getByRole('region', { name: 'Загрузка старой базы' });
+    await diff.getByRole('columnheader', { name: 'создать' }).waitFor();
+    expect(await diff.innerText()).to.contain('Радиаторы');
+    await diff.getByRole('button', { name: 'Загрузить' }).click();
+    await page.getByRole('status').getByText('Старая база загружена').waitFor();
+    // Loading it again changes nothing.
+    await page.locator('amr-legacy-import input[type=file]').setInputFiles({ name: 'legacy.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: template });
+    await diff.getByText('0 новых показаний').waitFor();
+    const counts = await diff.locator('tbody tr').allInnerTexts();
+    expect(counts.every((r) => /\t0\t0\t\d+$/.test(r)), counts.join(' | ')).to.equal(true);
   });
 
   it('raised no error in the page', () => {

@@ -31,6 +31,12 @@ interface Concentrator {
   settings: Record<string, unknown>;
   enabled: boolean;
 }
+interface WebPart {
+  tagName: string;
+  url: string;
+  slot: string;
+  for: string;
+}
 interface Run {
   id: string;
   startedAt: string;
@@ -60,6 +66,9 @@ export class AmrConcentrators extends AmrElement {
   @state() private runs: Run[] = [];
   @state() private cron = { text: '', description: '', next: [] as string[] };
   @state() private message = '';
+  /** Plugin web parts (P2) for driver settings, by driver id; a driver without one gets the generated form. */
+  private parts = new Map<string, WebPart>();
+  private partValue: Record<string, unknown> = {};
   @state() private error = '';
 
   override async connectedCallback() {
@@ -68,7 +77,23 @@ export class AmrConcentrators extends AmrElement {
     this.types = kinds.types;
     this.drivers = kinds.drivers;
     this.driverId = kinds.drivers[0]?.id ?? '';
+    const plugins = await api<{ items: Array<{ webParts: WebPart[] }> }>('GET', '/api/plugins').catch(() => ({ items: [] }));
+    for (const w of plugins.items.flatMap((p) => p.webParts)) if (w.slot === 'driver-settings') this.parts.set(w.for, w);
     await this.load();
+  }
+
+  /** Mounts the selected driver's web part (imported from the plugin's served assets) in its slot. */
+  override async updated() {
+    const slot = this.renderRoot.querySelector<HTMLElement>('[data-slot=driver-settings]');
+    const part = this.parts.get(this.driverId);
+    if (!slot || !part || slot.dataset.tag === part.tagName) return;
+    slot.dataset.tag = part.tagName;
+    await import(/* @vite-ignore */ part.url);
+    const el = document.createElement(part.tagName) as HTMLElement & { value: unknown };
+    this.partValue = {};
+    el.value = {};
+    el.addEventListener('amr-change', (e) => (this.partValue = (e as CustomEvent<Record<string, unknown>>).detail));
+    slot.replaceChildren(el);
   }
 
   private async load() {
@@ -94,7 +119,8 @@ export class AmrConcentrators extends AmrElement {
     const f = new FormData(e.target as HTMLFormElement);
     const driver = this.drivers.find((d) => d.id === this.driverId);
     try {
-      const body: Record<string, unknown> = { buildingId: this.buildingId, type: f.get('type'), driverId: this.driverId, settings: this.settingsOf(f, driver?.settingsSchema) };
+      const settings = this.parts.has(this.driverId) ? this.partValue : this.settingsOf(f, driver?.settingsSchema);
+      const body: Record<string, unknown> = { buildingId: this.buildingId, type: f.get('type'), driverId: this.driverId, settings };
       if (f.get('name')) body.name = f.get('name');
       if (f.get('host')) body.host = f.get('host');
       if (f.get('port')) body.port = Number(f.get('port'));
@@ -144,8 +170,8 @@ export class AmrConcentrators extends AmrElement {
           if (run.outcome !== 'running') break;
           await new Promise((r) => setTimeout(r, 250));
         }
-        this.message = `${run!.outcome}: ${t('conc.stored')} ${run!.readingsStored}`;
         this.runs = (await api<{ items: Run[] }>('GET', `/api/poll-runs?concentratorId=${c.id}&limit=20`)).items;
+        this.message = `${run!.outcome}: ${t('conc.stored')} ${run!.readingsStored}`;
       }
     } catch (err) {
       this.error = (err as Error).message;
@@ -184,9 +210,11 @@ export class AmrConcentrators extends AmrElement {
             <label>${t('conc.port')}<input name="port" type="number" min="1" max="65535" /></label>
             <fieldset style="grid-column: 1 / -1; border: 1px solid #e5e7eb; border-radius: 8px;">
               <legend>${t('conc.settings')}</legend>
-              <div class="grid" style="display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:10px 14px;">
-                ${Object.entries(driver?.settingsSchema?.properties ?? {}).map(([k, p]) => this.field(k, p, driver?.settingsSchema?.required?.includes(k) ?? false, driver?.secretSettings.includes(k) ?? false))}
-              </div>
+              ${this.parts.has(this.driverId)
+                ? html`<div data-slot="driver-settings"></div>`
+                : html`<div class="grid" style="display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:10px 14px;">
+                    ${Object.entries(driver?.settingsSchema?.properties ?? {}).map(([k, p]) => this.field(k, p, driver?.settingsSchema?.required?.includes(k) ?? false, driver?.secretSettings.includes(k) ?? false))}
+                  </div>`}
             </fieldset>
             <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.adding = false)}>${t('common.cancel')}</button></div>
           </form>`

@@ -4,6 +4,7 @@ import { api, ApiError, type Me } from '../../api.js';
 import { t, type TextKey } from '../../i18n.js';
 import { navigate } from '../../router.js';
 import { AmrElement } from '../amr-element.js';
+import '../amr-legacy-import/amr-legacy-import.js';
 import { shared } from '../shared-styles.js';
 
 export interface BuildingRow {
@@ -194,6 +195,7 @@ export class AmrOverview extends AmrElement {
           </tbody>
         </table>
       </div>
+      ${canCreate ? html`<amr-legacy-import @amr-imported=${() => this.load()}></amr-legacy-import>` : nothing}
       <div class="pager">
         <span>${this.total ? `${this.offset + 1}–${Math.min(this.offset + PAGE, this.total)} ${t('common.of')} ${this.total}` : ''}</span>
         <button ?disabled=${this.offset === 0} @click=${() => ((this.offset = Math.max(0, this.offset - PAGE)), this.load())}>${t('common.prev')}</button>
