@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { buildWeb, launchBrowser } from './browser.js';
 import { ADMIN, startServer, type RunningServer } from './server.js';
+import { parseHex, startMbusSimulator } from '@openamr/plugin-mbus';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 
@@ -115,7 +116,37 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await button('Считать сейчас').click();
     await page.getByRole('status').getByText('ok: Сохранено 1').waitFor();
     await page.getByRole('table', { name: 'Журнал опросов' }).getByRole('cell', { name: 'ok', exact: true }).waitFor();
+    // The statistics of the concentrator (F26) once it is opened again.
+    await page.getByRole('table', { name: 'Концентраторы' }).getByRole('button', { name: 'Подвал' }).click();
+    await page.getByRole('table', { name: 'Концентраторы' }).getByRole('button', { name: 'Подвал' }).click();
+    await page.getByText('Успешных опросов: 7 дн. — 100%, 30 дн. — 100%; показаний за опрос — 1').waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}concentrators.png` });
+  });
+
+  it('finds the meters of an M-Bus and says which the registry lacks («Поиск приборов»)', async () => {
+    const frame = (n: string) => parseHex(readFileSync(fileURLToPath(new URL(`../../../../shared/corpus/libmbus/frames/${n}`, import.meta.url)), 'utf8'));
+    const bus = await startMbusSimulator({ slaves: [{ address: 2, frame: frame('kamstrup_multical_601.hex') }, { address: 9, frame: frame('EFE_Engelmann-WaterStar.hex') }] });
+    try {
+      await button('Добавить концентратор').click();
+      const form = page.getByRole('form', { name: 'Добавить концентратор' });
+      await form.getByLabel('Название').fill('Шина M-Bus');
+      await form.locator('select[name=driverId]').selectOption('mbus.tcp-gateway');
+      await form.locator('input[name=host]').fill('127.0.0.1');
+      await form.locator('input[name=port]').fill(String(bus.port));
+      await form.locator('textarea[name="s.meters"]').fill('[{"address": 2}]');
+      await form.locator('input[name="s.timeoutMs"]').fill('50');
+      await form.getByRole('button', { name: 'Сохранить' }).click();
+      await page.getByRole('table', { name: 'Концентраторы' }).getByRole('button', { name: 'Шина M-Bus' }).click();
+      await button('Поиск приборов').click();
+      const found = page.getByRole('table', { name: 'Поиск приборов' });
+      await found.getByRole('cell', { name: '4990254' }).waitFor({ timeout: 60_000 });
+      const rows = await found.locator('tr').allInnerTexts();
+      expect(rows).to.have.length(2);
+      expect(rows.find((r) => r.includes('6855817'))).to.contain('mbus.kamstrup-multical-601').and.to.contain('опрашивается');
+      expect(rows.find((r) => r.includes('4990254'))).to.contain('нет в реестре');
+    } finally {
+      await bus.close();
+    }
   });
 
   it('mounts a plugin’s own settings form (a web part) for its driver', async () => {

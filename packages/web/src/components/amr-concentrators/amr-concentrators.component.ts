@@ -20,6 +20,20 @@ interface Driver {
   secretSettings: string[];
   settingsSchema?: JsonSchema;
   canCheck: boolean;
+  canScan?: boolean;
+}
+interface Stats {
+  successRate7d: number | null;
+  successRate30d: number | null;
+  readingsPerRun30d: number | null;
+}
+interface Found {
+  serial: string;
+  deviceTypeId?: string;
+  description: string;
+  inRegistry: boolean;
+  inSettings: boolean;
+  meterId: string | null;
 }
 interface Concentrator {
   id: string;
@@ -66,6 +80,8 @@ export class AmrConcentrators extends AmrElement {
   @state() private runs: Run[] = [];
   @state() private cron = { text: '', description: '', next: [] as string[] };
   @state() private message = '';
+  @state() private stats: Stats | null = null;
+  @state() private found: Found[] | null = null;
   /** Plugin web parts (P2) for driver settings, by driver id; a driver without one gets the generated form. */
   private parts = new Map<string, WebPart>();
   private partValue: Record<string, unknown> = {};
@@ -138,6 +154,8 @@ export class AmrConcentrators extends AmrElement {
     this.message = '';
     if (!this.open) return;
     this.runs = (await api<{ items: Run[] }>('GET', `/api/poll-runs?concentratorId=${c.id}&limit=20`)).items;
+    this.stats = await api<Stats>('GET', `/api/concentrators/${c.id}/stats`).catch(() => null);
+    this.found = null;
     const s = await api<{ cron: string | null; description?: string; nextRuns?: string[] } | null>('GET', `/api/concentrators/${c.id}/schedule`).catch(() => null);
     this.cron = { text: s?.cron ?? '', description: s?.description ?? '', next: s?.nextRuns ?? [] };
   }
@@ -153,10 +171,14 @@ export class AmrConcentrators extends AmrElement {
     }
   }
 
-  private async act(c: Concentrator, what: 'check' | 'poll' | 'schedule') {
+  private async act(c: Concentrator, what: 'check' | 'poll' | 'schedule' | 'scan') {
     this.error = '';
     try {
-      if (what === 'check') {
+      if (what === 'scan') {
+        this.message = t('common.loading');
+        this.found = (await api<{ found: Found[] }>('POST', `/api/concentrators/${c.id}/scan`, {})).found;
+        this.message = `${t('conc.scan')}: ${this.found.length}`;
+      } else if (what === 'check') {
         const r = await api<{ ok: boolean; message: string }>('POST', `/api/concentrators/${c.id}/check`);
         this.message = `${r.ok ? '✓' : '✗'} ${r.message}`;
       } else if (what === 'schedule') {
@@ -237,8 +259,21 @@ export class AmrConcentrators extends AmrElement {
                         <span class="muted" aria-live="polite">${this.cron.description}${this.cron.next.length ? ` · ${this.cron.next.join(', ')}` : ''}</span>
                         ${manager ? html`<button @click=${() => this.act(c, 'schedule')}>${t('conc.saveSchedule')}</button>` : nothing}
                         <button @click=${() => this.act(c, 'check')}>${t('conc.check')}</button>
+                        ${manager && this.drivers.find((d) => d.id === c.driverId)?.canScan ? html`<button @click=${() => this.act(c, 'scan')}>${t('conc.scan')}</button>` : nothing}
                         <button class="primary" @click=${() => this.act(c, 'poll')}>${t('conc.pollNow')}</button>
                       </div>
+                      ${this.stats
+                        ? html`<div class="sub">${t('conc.stats')
+                            .replace('{a}', this.stats.successRate7d === null ? '—' : `${Math.round(this.stats.successRate7d * 100)}%`)
+                            .replace('{b}', this.stats.successRate30d === null ? '—' : `${Math.round(this.stats.successRate30d * 100)}%`)
+                            .replace('{c}', this.stats.readingsPerRun30d === null ? '—' : String(this.stats.readingsPerRun30d))}</div>`
+                        : nothing}
+                      ${this.found
+                        ? html`<table aria-label=${t('conc.scan')}><tbody>${this.found.map(
+                            (f) => html`<tr><td>${f.meterId ? html`<a href="/meters/${f.meterId}">${f.serial}</a>` : f.serial}</td><td>${f.description}</td><td>${f.deviceTypeId ?? ''}</td>
+                              <td>${f.inRegistry ? t('conc.inRegistry') : html`<strong>${t('conc.notInRegistry')}</strong>`}${f.inSettings ? ` · ${t('conc.inSettings')}` : ''}</td></tr>`,
+                          )}</tbody></table>`
+                        : nothing}
                       ${this.message ? html`<div role="status">${this.message}</div>` : nothing}
                       <table aria-label=${t('conc.runs')}>
                         <thead><tr><th>${t('conc.started')}</th><th>${t('conc.outcome')}</th><th class="num">${t('conc.stored')}</th><th>${t('conc.problems')}</th></tr></thead>
