@@ -16,6 +16,6 @@ export default definePlugin({
 });
 
 export { ModbusRtuDriver, ModbusTcpDriver, type ModbusMeterSetting, type ModbusRtuSettings, type ModbusSettings } from './drivers/modbus-drivers.js';
-export { MODBUS_DEVICE_TYPES, eastronSdm120, eastronSdm630 } from './device-types/index.js';
-export { decodeRule, encodeRule, planReads, type ModbusDeviceType, type ReadBlock, type RegisterRule } from './register-map.js';
-export { startModbusSerialSimulator, startModbusTcpSimulator, type ModbusSimulator, type SimulatedUnit } from './simulator.js';
+export { MODBUS_DEVICE_TYPES, carloGavazziEm340, eastronSdm120, eastronSdm630, modbusDeviceType } from './device-types/index.js';
+export { decodeRule, encodeRule, planReads, shortestFloat32, type ModbusDeviceType, type ReadBlock, type RegisterRule, type RegisterTable, type RegisterType } from './register-map.js';
+export { freePort, startModbusSerialSimulator, startModbusTcpSimulator, type ModbusSimulator, type SimulatedUnit } from './simulator.js';

@@ -16,8 +16,6 @@ export interface RegisterRule {
   wordOrder?: 'big' | 'little';
   /** Multiplier to the quantity's unit, as a decimal string (e.g. `0.001` for W → kW). Default `1`. */
   scale?: string;
-  /** Significant digits a float carries (float32: 7). Values are rounded to them before scaling. */
-  digits?: number;
 }
 
 /** A device type of this plugin: the registry's data plus the meter's register map. */
@@ -85,8 +83,8 @@ export function decodeRule(rule: RegisterRule, block: ReadBlock, words: readonly
   switch (rule.type) {
     case 'float32': {
       const f = buf.readFloatBE(0);
-      if (!Number.isFinite(f)) throw new RangeError(`register ${rule.address}: not a number (${f})`);
-      raw = new Decimal(f.toPrecision(rule.digits ?? 7));
+      if (!Number.isFinite(f)) throw new RangeError(`в регистре 0x${rule.address.toString(16).padStart(4, '0')} не число (${f})`);
+      raw = new Decimal(shortestFloat32(f));
       break;
     }
     case 'uint32':
@@ -105,10 +103,22 @@ export function decodeRule(rule: RegisterRule, block: ReadBlock, words: readonly
   return raw.mul(rule.scale ?? '1').toString();
 }
 
+/**
+ * The shortest decimal that reads back as the same float32: what the meter's display shows
+ * (12345.67, not 12345.669921875), since a float32 carries no more digits than that.
+ */
+export function shortestFloat32(f: number): string {
+  for (let digits = 1; digits < 9; digits++) {
+    const s = f.toPrecision(digits);
+    if (Math.fround(Number(s)) === f) return s;
+  }
+  return f.toPrecision(9);
+}
+
 /** The registers a value is written to (the inverse of decodeRule, for simulators and tests). */
 export function encodeRule(rule: RegisterRule, value: number): number[] {
   const buf = Buffer.alloc(4);
-  const v = value / Number(rule.scale ?? '1');
+  const v = new Decimal(value).div(rule.scale ?? '1').toNumber();
   if (rule.type === 'float32') buf.writeFloatBE(v, 0);
   else if (rule.type === 'uint32') buf.writeUInt32BE(Math.round(v), 0);
   else if (rule.type === 'int32') buf.writeInt32BE(Math.round(v), 0);

@@ -1,11 +1,11 @@
 import type { ModbusDeviceType, RegisterRule } from '../register-map.js';
 import { quantities } from './quantities.js';
 
-const f = (key: string, address: number, scale?: string): RegisterRule => ({ key, table: 'input', address, type: 'float32', ...(scale ? { scale } : {}) });
+const f = (key: string, address: number, scale?: string): RegisterRule => ({ key, table: 'input', address, type: 'float32', wordOrder: 'big', ...(scale ? { scale } : {}) });
 
 /**
- * Eastron SDM630 three-phase electricity meter: input registers, IEEE 754 float32, high word
- * first (Eastron's Modbus protocol, function 04); powers in W, stored in kW.
+ * Eastron SDM630 three-phase electricity meter (also SDM630 MID V2): input registers
+ * (function 04), IEEE 754 float32, high word first; powers in W, stored in kW.
  */
 export const eastronSdm630: ModbusDeviceType = {
   id: 'modbus.eastron-sdm630',
@@ -15,6 +15,8 @@ export const eastronSdm630: ModbusDeviceType = {
     quantities.activeEnergy,
     quantities.exportEnergy,
     quantities.totalEnergy,
+    quantities.reactiveImportEnergy,
+    quantities.reactiveExportEnergy,
     quantities.voltage('L1'),
     quantities.voltage('L2'),
     quantities.voltage('L3'),
@@ -25,7 +27,6 @@ export const eastronSdm630: ModbusDeviceType = {
     quantities.power('L2'),
     quantities.power('L3'),
     quantities.totalPower,
-    quantities.frequency,
   ],
   primaryQuantity: 'activeEnergy',
   registers: [
@@ -39,9 +40,10 @@ export const eastronSdm630: ModbusDeviceType = {
     f('powerL2', 0x000e, '0.001'),
     f('powerL3', 0x0010, '0.001'),
     f('power', 0x0034, '0.001'),
-    f('frequency', 0x0046),
     f('activeEnergy', 0x0048),
     f('exportEnergy', 0x004a),
+    f('reactiveImportEnergy', 0x004c),
+    f('reactiveExportEnergy', 0x004e),
     f('totalEnergy', 0x0156),
   ],
 };

@@ -1,31 +1,29 @@
 import Joi from 'joi';
-import { createRequire } from 'node:module';
-import type ModbusSerial from 'modbus-serial';
 import {
   ConfigError,
   ConnectionError,
+  coreServices,
   type CheckResult,
   type ConcentratorTarget,
   type DriverContext,
+  type KnownMeter,
   type PollReaderDriver,
+  type RawReading,
   type ReadBatch,
   type ReadProblem,
   type ReaderSession,
 } from '@openamr/core/plugin-api';
-import { MODBUS_DEVICE_TYPES } from '../device-types/index.js';
-import { decodeRule, planReads, type ModbusDeviceType } from '../register-map.js';
-
-// modbus-serial is CommonJS: its client class is module.exports.
-const ModbusRTU = createRequire(import.meta.url)('modbus-serial') as typeof ModbusSerial.default;
-type ModbusClient = InstanceType<typeof ModbusSerial.default>;
+import { MODBUS_DEVICE_TYPES, modbusDeviceType } from '../device-types/index.js';
+import { decodeRule, planReads, type ModbusDeviceType, type ReadBlock } from '../register-map.js';
+import { createModbusClient, failureOf, ModbusLink, type ModbusClient, type RequestFailure } from './modbus-link.js';
 
 export interface ModbusMeterSetting {
-  /** The meter's unit id (slave address) on the bus, 1–247. */
+  /** The meter's unit id (slave address) on the bus. */
   unitId: number;
   /** The meter's serial in the registry. */
   serial: string;
-  /** Its model: a device type of this plugin (the register map). */
-  deviceTypeId: string;
+  /** Its model (a device type of this plugin); by default the registry's type of the meter. */
+  deviceTypeId?: string;
   /** This meter's own wait and repeats. */
   timeoutMs?: number;
   retries?: number;
@@ -35,7 +33,7 @@ export interface ModbusSettings {
   meters: ModbusMeterSetting[];
   timeoutMs: number;
   retries: number;
-  /** Pause between requests, ms: some RS-485 converters need it. */
+  /** Pause before each request, ms: some RS-485 converters need it. */
   gapMs: number;
 }
 
@@ -47,21 +45,28 @@ export interface ModbusRtuSettings extends ModbusSettings {
 }
 
 const modelIds = MODBUS_DEVICE_TYPES.map((t) => t.id);
-const meter = Joi.object<ModbusMeterSetting>({
-  unitId: Joi.number().integer().min(1).max(247).required().description('Адрес прибора на шине (unit id) 1–247'),
-  serial: Joi.string().max(64).required().description('Серийный номер в реестре'),
-  deviceTypeId: Joi.string().valid(...modelIds).required().description('Модель прибора (карта регистров)'),
-  timeoutMs: Joi.number().integer().min(50).max(60_000).description('Ожидание ответа этого прибора, мс'),
-  retries: Joi.number().integer().min(0).max(5).description('Повторы запроса этому прибору'),
-});
-const common = {
-  meters: Joi.array().items(meter).min(1).unique('unitId').required().description('Приборы на шине'),
-  timeoutMs: Joi.number().integer().min(50).max(60_000).default(1000).description('Ожидание ответа прибора, мс'),
-  retries: Joi.number().integer().min(0).max(5).default(1).description('Повторы запроса молчащему прибору'),
-  gapMs: Joi.number().integer().min(0).max(1000).default(0).description('Пауза между запросами, мс'),
-};
 
-/** Modbus exception codes (the standard's names). */
+/**
+ * Unit ids: 1–247 on a serial bus; a TCP meter may also answer at 0 or 255 (the standard's
+ * "this device"). Descriptions are the labels of the settings form the web UI generates.
+ */
+function commonSettings(unitIds: { min: number; max: number }) {
+  const meter = Joi.object<ModbusMeterSetting>({
+    unitId: Joi.number().integer().min(unitIds.min).max(unitIds.max).required().description(`Адрес на шине (unit id), ${unitIds.min}–${unitIds.max}`),
+    serial: Joi.string().trim().min(1).max(64).required().description('Серийный номер в реестре'),
+    deviceTypeId: Joi.string().valid(...modelIds).description('Модель (карта регистров); по умолчанию — тип прибора в реестре'),
+    timeoutMs: Joi.number().integer().min(50).max(60_000).description('Ожидание ответа этого прибора, мс'),
+    retries: Joi.number().integer().min(0).max(5).description('Повторы запроса этому прибору'),
+  });
+  return {
+    meters: Joi.array().items(meter).min(1).unique('unitId').unique('serial').required().description('Приборы на шине: [{"unitId": 1, "serial": "…", "deviceTypeId": "modbus.eastron-sdm630"}]'),
+    timeoutMs: Joi.number().integer().min(50).max(60_000).default(1000).description('Ожидание ответа прибора, мс'),
+    retries: Joi.number().integer().min(0).max(5).default(1).description('Повторы запроса молчащему прибору'),
+    gapMs: Joi.number().integer().min(0).max(1000).default(0).description('Пауза перед запросом, мс'),
+  };
+}
+
+/** Modbus exception codes, as the standard names them. */
 const EXCEPTIONS: Record<number, string> = {
   1: 'недопустимая функция',
   2: 'недопустимый адрес регистра',
@@ -73,17 +78,24 @@ const EXCEPTIONS: Record<number, string> = {
   11: 'шлюз: прибор не ответил',
 };
 
-const isTimeout = (err: unknown) => /timed out/i.test(String((err as Error)?.message)) || (err as { name?: string })?.name === 'TransactionTimedOutError';
-const exceptionOf = (err: unknown): number | undefined => (err as { modbusCode?: number })?.modbusCode;
-/** The port is gone (closed by the peer, or never open): the whole poll ends. */
-const isLinkError = (err: unknown) => /port not open|ECONNRESET|EPIPE|not connected/i.test(String((err as Error)?.message));
+interface MeterPlan {
+  setting: ModbusMeterSetting;
+  type?: ModbusDeviceType;
+}
+
+interface ReadOptions {
+  timeoutMs: number;
+  retries: number;
+  gapMs: number;
+}
 
 /**
- * A Modbus master reading meters by their register maps (device types as data): per meter
- * the fewest requests that cover its map, each value decoded (float32, integers, word
- * order, scale) into the quantity's unit. A silent unit, a timeout or an exception answer
- * is a problem of that meter and the poll goes on to the next unit; a link that cannot be
- * opened is a ConnectionError.
+ * A Modbus master reading meters by their register maps (device types as data): per meter the
+ * fewest requests that cover its map, each value decoded (float32, integers, word order,
+ * scale) into the quantity's unit. The meters are those of the settings, each at its unit id;
+ * a meter's model is its setting's or else its type in the registry (`ctx.knownMeters()`).
+ * A silent unit, an exception answer or a garbled one is a problem of that meter and the poll
+ * goes on to the next unit; a bus that cannot be opened, or a link lost, is a ConnectionError.
  */
 abstract class ModbusDriver<S extends ModbusSettings> implements PollReaderDriver<S> {
   abstract readonly id: string;
@@ -92,123 +104,135 @@ abstract class ModbusDriver<S extends ModbusSettings> implements PollReaderDrive
   abstract readonly settingsSchema: Joi.ObjectSchema<S>;
   readonly deviceTypes = ['core.electricity-meter', ...modelIds];
 
+  /** Opens the client on the bus; returns where it is, for messages. */
   protected abstract connect(client: ModbusClient, target: ConcentratorTarget<S>): Promise<string>;
 
-  private async client(target: ConcentratorTarget<S>, signal: AbortSignal): Promise<{ client: ModbusClient; where: string }> {
-    const client = new ModbusRTU();
+  private async link(target: ConcentratorTarget<S>, signal: AbortSignal): Promise<ModbusLink> {
+    signal.throwIfAborted();
+    const client = createModbusClient();
     const where = await this.connect(client, target);
-    const onAbort = () => client.close(() => undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    return { client, where };
+    return new ModbusLink(client, where, signal);
   }
 
   async open(target: ConcentratorTarget<S>, ctx: DriverContext): Promise<ReaderSession> {
-    const { client, where } = await this.client(target, ctx.signal);
+    const link = await this.link(target, ctx.signal);
     const s = target.settings;
+    const clock = ctx.services.get(coreServices.clock);
     return {
       read: async function* (): AsyncIterable<ReadBatch> {
-        for (const m of s.meters) {
-          if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('aborted');
-          const type = MODBUS_DEVICE_TYPES.find((t) => t.id === m.deviceTypeId)!;
-          const batch: ReadBatch = { source: `Modbus ${where} unit ${m.unitId}`, readings: [], problems: [] };
-          const r = await readMeter(client, m, type, { timeoutMs: m.timeoutMs ?? s.timeoutMs, retries: m.retries ?? s.retries, gapMs: s.gapMs, signal: ctx.signal });
-          if ('values' in r) {
-            const takenAt = new Date().toISOString();
-            batch.readings.push({ meterSerial: m.serial, deviceTypeId: type.id, takenAt, values: r.values, unit: 'kWh', sourceKey: `modbus:${target.id}:${m.serial}:${takenAt.slice(0, 16)}` });
+        for (const { setting: m, type } of plan(s.meters, await ctx.knownMeters())) {
+          const batch: ReadBatch = { source: `Modbus, unit ${m.unitId}`, readings: [], problems: [] };
+          if (!type) {
+            batch.problems.push(noMap(m));
           } else {
-            batch.problems.push(r.problem);
+            const r = await readMeter(link, m, type, { timeoutMs: m.timeoutMs ?? s.timeoutMs, retries: m.retries ?? s.retries, gapMs: s.gapMs });
+            batch.problems.push(...r.problems);
+            if (r.values && r.values[type.primaryQuantity] !== undefined) batch.readings.push(reading(target.id, m, type, r.values, r.raw, clock.now()));
           }
           yield batch;
         }
       },
-      async close() {
-        await new Promise<void>((resolve) => client.close(() => resolve()));
-      },
+      close: () => link.close(),
     };
   }
 
   async check(target: ConcentratorTarget<S>, ctx: DriverContext): Promise<CheckResult> {
-    let client: ModbusClient | undefined;
+    let link: ModbusLink | undefined;
     try {
-      const opened = await this.client(target, ctx.signal);
-      client = opened.client;
+      link = await this.link(target, ctx.signal);
+      const meters = plan(target.settings.meters, await ctx.knownMeters());
       let answered = 0;
-      for (const m of target.settings.meters) {
-        const type = MODBUS_DEVICE_TYPES.find((t) => t.id === m.deviceTypeId)!;
-        if ('values' in (await readMeter(client, m, type, { timeoutMs: m.timeoutMs ?? target.settings.timeoutMs, retries: 0, gapMs: target.settings.gapMs, signal: ctx.signal }))) answered++;
+      for (const { setting: m, type } of meters) {
+        if (!type) continue;
+        const r = await readMeter(link, m, type, { timeoutMs: m.timeoutMs ?? target.settings.timeoutMs, retries: 0, gapMs: target.settings.gapMs });
+        if (r.values) answered++;
       }
-      return { ok: answered > 0, message: `Modbus ${opened.where} доступен; ответили приборов: ${answered} из ${target.settings.meters.length}` };
+      return { ok: answered > 0, message: `Modbus ${link.where} доступен; ответили приборов: ${answered} из ${meters.length}` };
     } catch (err) {
+      if (ctx.signal.aborted) throw err;
       return { ok: false, message: (err as Error).message };
     } finally {
-      client?.close(() => undefined);
+      await link?.close();
     }
   }
 }
 
-async function readMeter(
-  client: ModbusClient,
-  m: ModbusMeterSetting,
-  type: ModbusDeviceType,
-  o: { timeoutMs: number; retries: number; gapMs: number; signal: AbortSignal },
-): Promise<{ values: Record<string, string> } | { problem: ReadProblem }> {
-  // modbus-serial's requests do not take a signal: an abort ends the wait at once.
-  const aborted = new Promise<never>((_, reject) => {
-    const fail = () => reject(o.signal.reason ?? new Error('aborted'));
-    if (o.signal.aborted) fail();
-    else o.signal.addEventListener('abort', fail, { once: true });
-  });
-  aborted.catch(() => undefined);
-  client.setID(m.unitId);
-  client.setTimeout(o.timeoutMs);
+/** Each meter of the settings with its register map: its own model, else the registry's type. */
+function plan(meters: readonly ModbusMeterSetting[], known: readonly KnownMeter[]): MeterPlan[] {
+  const registry = new Map(known.map((k) => [k.serial, k.deviceTypeId]));
+  return meters.map((setting) => ({ setting, type: modbusDeviceType(setting.deviceTypeId ?? registry.get(setting.serial)) }));
+}
+
+function noMap(m: ModbusMeterSetting): ReadProblem {
+  return {
+    code: 'no-register-map',
+    meterSerial: m.serial,
+    message: `Прибор ${m.serial} (unit ${m.unitId}): неизвестна карта регистров — укажите модель в настройках концентратора (${modelIds.join(', ')})`,
+  };
+}
+
+/** The registers of one request, as `<function>:<first register>:<words>` in hex: kept with the reading for re-decoding. */
+function rawBlock(block: ReadBlock, words: readonly number[]): string {
+  return `${block.table === 'input' ? '04' : '03'}:${hex4(block.address)}:${words.map(hex4).join('')}`;
+}
+
+/** A meter's values as one reading taken at the poll's minute (a meter over Modbus has no clock to ask). */
+function reading(concentratorId: string, m: ModbusMeterSetting, type: ModbusDeviceType, values: Record<string, string>, raw: string, now: Date): RawReading {
+  const takenAt = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
+  return { meterSerial: m.serial, deviceTypeId: type.id, takenAt, values, sourceKey: `modbus:${concentratorId}:${m.serial}:${takenAt}`, raw };
+}
+
+/**
+ * One meter's register map, request by request. A request the meter does not answer, or
+ * answers with an exception, ends the meter's read (`values` absent); a value that does not
+ * decode is left out with a problem, and the others are kept.
+ */
+async function readMeter(link: ModbusLink, m: ModbusMeterSetting, type: ModbusDeviceType, o: ReadOptions): Promise<{ values?: Record<string, string>; raw: string; problems: ReadProblem[] }> {
+  const who = `Прибор ${m.serial} (unit ${m.unitId})`;
+  const problems: ReadProblem[] = [];
+  const failed = (code: string, message: string) => ({ raw: '', problems: [...problems, { code, meterSerial: m.serial, message: `${who}: ${message}` }] });
   const values: Record<string, string> = {};
+  const raw: string[] = [];
   for (const block of planReads(type.registers, type.readGap ?? 0)) {
+    const registers = `регистры ${block.table === 'input' ? 'ввода' : 'хранения'} 0x${hex4(block.address)}–0x${hex4(block.address + block.count - 1)}`;
     let words: number[] | undefined;
+    let failure: RequestFailure | undefined;
     for (let attempt = 0; attempt <= o.retries && !words; attempt++) {
       if (o.gapMs) await new Promise((r) => setTimeout(r, o.gapMs));
       try {
-        const request = block.table === 'input' ? client.readInputRegisters(block.address, block.count) : client.readHoldingRegisters(block.address, block.count);
-        request.catch(() => undefined);
-        const answer = await Promise.race([request, aborted]);
-        words = answer.data;
+        words = await link.read(m.unitId, block.table, block.address, block.count, o.timeoutMs);
       } catch (err) {
-        const code = exceptionOf(err);
-        if (code !== undefined) {
-          return {
-            problem: {
-              code: 'modbus-exception',
-              meterSerial: m.serial,
-              message: `Прибор ${m.serial} (unit ${m.unitId}): исключение ${code} (${EXCEPTIONS[code] ?? 'неизвестный код'}) на регистрах ${block.address}–${block.address + block.count - 1}`,
-            },
-          };
-        }
-        if (o.signal.aborted) throw err;
-        if (isLinkError(err)) throw new ConnectionError({ ru: `Modbus: связь потеряна: ${(err as Error).message}`, en: `Modbus: the link was lost: ${(err as Error).message}` });
-        if (!isTimeout(err)) throw err;
+        if (err instanceof ConnectionError || link.aborted) throw err;
+        failure = failureOf(err);
+        // An exception is the meter's answer: asking again gives the same one.
+        if (failure.kind === 'exception') break;
       }
     }
     if (!words) {
-      return { problem: { code: 'no-answer', meterSerial: m.serial, message: `Прибор ${m.serial} (unit ${m.unitId}) не ответил за ${o.timeoutMs} мс (попыток: ${o.retries + 1})` } };
+      if (failure?.kind === 'exception') return failed('modbus-exception', `исключение ${failure.code} (${EXCEPTIONS[failure.code] ?? 'неизвестный код'}), ${registers}`);
+      if (failure?.kind === 'garbled') return failed('bad-answer', `искаженный ответ (${failure.message}), ${registers}; попыток: ${o.retries + 1}`);
+      return failed('no-answer', `не ответил за ${o.timeoutMs} мс (попыток: ${o.retries + 1})`);
     }
-    if (words.length < block.count) {
-      return { problem: { code: 'short-answer', meterSerial: m.serial, message: `Прибор ${m.serial} (unit ${m.unitId}): ${words.length} регистров вместо ${block.count}` } };
-    }
+    if (words.length < block.count) return failed('bad-answer', `${words.length} регистров вместо ${block.count}, ${registers}`);
+    raw.push(rawBlock(block, words));
     for (const rule of block.rules) {
       try {
         values[rule.key] = decodeRule(rule, block, words);
       } catch (err) {
-        return { problem: { code: 'bad-value', meterSerial: m.serial, message: `Прибор ${m.serial} (unit ${m.unitId}), ${rule.key}: ${(err as Error).message}` } };
+        problems.push({ code: 'bad-value', meterSerial: m.serial, message: `${who}: ${rule.key}: ${(err as Error).message}` });
       }
     }
   }
-  return { values };
+  return { values, raw: raw.join(' '), problems };
 }
+
+const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
 /** `modbus.tcp`: meters behind a Modbus TCP gateway (or TCP meters); the concentrator's host and port (502 by default). */
 export class ModbusTcpDriver extends ModbusDriver<ModbusSettings> {
   readonly id = 'modbus.tcp';
   readonly label = { ru: 'Modbus TCP', en: 'Modbus TCP' };
-  readonly settingsSchema = Joi.object<ModbusSettings>(common);
+  readonly settingsSchema = Joi.object<ModbusSettings>(commonSettings({ min: 0, max: 255 }));
 
   protected async connect(client: ModbusClient, target: ConcentratorTarget<ModbusSettings>): Promise<string> {
     if (!target.host) throw new ConfigError({ ru: 'У концентратора не указан адрес шлюза Modbus', en: 'The concentrator has no Modbus gateway address' }, { field: 'host' });
@@ -216,7 +240,7 @@ export class ModbusTcpDriver extends ModbusDriver<ModbusSettings> {
     try {
       await client.connectTCP(target.host, { port: target.port ?? 502, timeout: Math.max(target.settings.timeoutMs, 3000) });
     } catch (err) {
-      throw new ConnectionError({ ru: `Шлюз Modbus ${where} недоступен: ${(err as Error).message}`, en: `Modbus gateway ${where} is unreachable: ${(err as Error).message}` });
+      throw new ConnectionError({ ru: `Шлюз Modbus ${where} недоступен: ${(err as Error).message}`, en: `Modbus gateway ${where} is unreachable: ${(err as Error).message}` }, {}, { cause: err });
     }
     return where;
   }
@@ -227,8 +251,8 @@ export class ModbusRtuDriver extends ModbusDriver<ModbusRtuSettings> {
   readonly id = 'modbus.rtu';
   readonly label = { ru: 'Modbus RTU (RS-485)', en: 'Modbus RTU (RS-485)' };
   readonly settingsSchema = Joi.object<ModbusRtuSettings>({
-    ...common,
-    device: Joi.string().pattern(/^(\/|COM\d+$)/).required().description('Порт: абсолютный путь (/dev/ttyUSB0, /dev/serial/by-id/…) или COM3'),
+    ...commonSettings({ min: 1, max: 247 }),
+    device: Joi.string().pattern(/^(\/|COM\d+$)/).required().description('Порт: /dev/ttyUSB0, /dev/serial/by-id/… или COM3'),
     baudRate: Joi.number().valid(1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200).default(9600).description('Скорость, бод'),
     parity: Joi.string().valid('none', 'even', 'odd').default('none').description('Четность'),
     stopBits: Joi.number().valid(1, 2).default(1).description('Стоп-биты'),
@@ -239,7 +263,7 @@ export class ModbusRtuDriver extends ModbusDriver<ModbusRtuSettings> {
     try {
       await client.connectRTUBuffered(s.device, { baudRate: s.baudRate, parity: s.parity, stopBits: s.stopBits, dataBits: 8 });
     } catch (err) {
-      throw new ConnectionError({ ru: `Порт Modbus ${s.device} не открывается: ${(err as Error).message}`, en: `Modbus port ${s.device} cannot be opened: ${(err as Error).message}` });
+      throw new ConnectionError({ ru: `Порт Modbus ${s.device} не открывается: ${(err as Error).message}`, en: `Modbus port ${s.device} cannot be opened: ${(err as Error).message}` }, {}, { cause: err });
     }
     return s.device;
   }
