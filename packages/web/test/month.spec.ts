@@ -68,9 +68,12 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await calc.getByLabel('Конец периода').fill('2024-01-31');
     await button('Предпросмотр').click();
     const preview = page.getByRole('table', { name: 'Предпросмотр' });
-    await preview.getByRole('cell', { name: 'Кв.1', exact: true }).waitFor();
+    await preview.getByRole('cell', { name: '▸ Кв.1', exact: true }).waitFor();
     expect(await page.locator('amr-calculations .sub').first().innerText()).to.equal('Итого, Гкал: 9.2000');
     expect(await preview.locator('tbody tr').count()).to.equal(7);
+    // A premise's derivation (B1): each allocator's readings, coefficient and reduced units.
+    await preview.getByRole('cell', { name: '▸ Кв.1' }).click();
+    await preview.getByText('A1-1: 1520 → 1710, Δ 190 × k 1.2 = 228 · reported').waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}calculation.png` });
     const [download] = await Promise.all([page.waitForEvent('download'), button('Сгенерировать').click()]);
     expect(download.suggestedFilename()).to.equal('С 2024-01-01 по 2024-01-31 ул. Примерная, 1.xlsx');

@@ -41,6 +41,7 @@ export class AmrCalculations extends AmrElement {
   @state() private preview: { explanation: any; warnings?: string[] } | null = null;
   @state() private error = '';
   @state() private busy = false;
+  @state() private expanded = new Set<string>();
 
   private params(form: HTMLFormElement, format: 'json' | 'xlsx') {
     const f = new FormData(form);
@@ -90,6 +91,13 @@ export class AmrCalculations extends AmrElement {
     }
   }
 
+  private toggle(id: string) {
+    const next = new Set(this.expanded);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    this.expanded = next;
+  }
+
   private previewTable() {
     const x = this.preview?.explanation;
     if (!x) return nothing;
@@ -98,9 +106,18 @@ export class AmrCalculations extends AmrElement {
         <div class="table-wrap"><table aria-label=${t('calc.preview')}>
           <thead><tr><th>${t('premise.number')}</th><th class="num">${t('premise.area')}</th><th>${t('calc.method')}</th><th class="num">${t('calc.units')}</th><th class="num">${t('calc.estimated')}</th><th class="num">${t('calc.gcal')}</th><th class="num">${t('calc.gcalPerM2')}</th></tr></thead>
           <tbody>${(x.premises ?? []).map(
-            (p: any) => html`<tr title=${(p.allocators ?? []).map((a: any) => `${a.serial}: ${a.startValue} → ${a.endValue} × ${a.coefficient} = ${a.reducedUnits}`).join('\n')}>
-              <td>${p.id}</td><td class="num">${p.area}</td><td>${p.method}</td><td class="num">${p.units ?? ''}</td><td class="num">${p.estimated ?? ''}</td><td class="num">${p.gcal}</td><td class="num">${p.gcalPerM2 ?? ''}</td>
-            </tr>`,
+            (p: any) => html`<tr @click=${() => this.toggle(p.id)} aria-expanded=${this.expanded.has(p.id)} style="cursor:pointer">
+                <td>${this.expanded.has(p.id) ? '▾' : '▸'} ${p.id}</td><td class="num">${p.area}</td><td>${p.method}</td><td class="num">${p.units ?? ''}</td><td class="num">${p.estimated ?? ''}</td><td class="num">${p.gcal}</td><td class="num">${p.gcalPerM2 ?? ''}</td>
+              </tr>
+              ${this.expanded.has(p.id)
+                ? html`<tr class="derivation"><td colspan="7">
+                    ${(p.allocators ?? []).map(
+                      (a: any) => html`<div>${a.serial}: ${a.startValue ?? '—'} → ${a.endValue ?? '—'}, Δ ${a.delta ?? '—'} × k ${a.coefficient} = ${a.reducedUnits ?? '—'}${a.estimated ? ` (${t('calc.estimatedMark')})` : ''} · ${a.status}</div>`,
+                    )}
+                    ${p.norm ? html`<div>${t('norm.value')}: ${p.norm}</div>` : nothing}
+                    ${(p.allocators ?? []).length || p.norm ? nothing : html`<span class="muted">${p.method}</span>`}
+                  </td></tr>`
+                : nothing}`,
           )}</tbody>
         </table></div>`;
     }
