@@ -113,7 +113,8 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await form.getByRole('button', { name: 'Сохранить' }).click();
     await page.getByRole('table', { name: 'Концентраторы' }).getByRole('button', { name: 'Подвал' }).click();
     await page.getByLabel('Расписание (cron)').fill('0 3 * * *');
-    await page.getByText('В 03:00').waitFor();
+    // The schedule in words as it is typed (GET /api/cron-preview).
+    await page.locator('amr-concentrators span[aria-live=polite]').filter({ hasText: 'В 03:00' }).waitFor();
     await button('Сохранить расписание').click();
     await page.getByRole('status').getByText('✓ В 03:00').waitFor();
     await button('Считать сейчас').click();

@@ -1,4 +1,5 @@
 import { LitElement } from 'lit';
+import { state } from 'lit/decorators.js';
 import type { Me } from '../api.js';
 import { LANG_CHANGE } from '../i18n.js';
 
@@ -9,6 +10,21 @@ export interface AmrEventMap {
 
 /** The base of every OpenAMR element: re-renders when the language changes, fires typed events. */
 export class AmrElement extends LitElement {
+  /** The last refused action's message (the server's words), shown by the page; cleared when one succeeds. */
+  @state() protected error = '';
+
+  /** Runs an action of the page: a refusal becomes `error`, a success clears it. */
+  protected async attempt<T>(action: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const result = await action();
+      this.error = '';
+      return result;
+    } catch (err) {
+      this.error = (err as Error).message;
+      return undefined;
+    }
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener(LANG_CHANGE, this.onLangChange);

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { api, type Me } from '../../api.js';
 import { fmtDate, t, type TextKey } from '../../i18n.js';
+import { formBody } from '../../forms.js';
 import { AmrElement } from '../amr-element.js';
 import '../amr-calculations/amr-calculations.js';
 import '../amr-concentrators/amr-concentrators.js';
@@ -54,7 +55,6 @@ const PREF = 'building.premises.columns';
 const CHUNK = 120;
 export const STATES = ['ok', 'stale', 'error', 'decommissioned'] as const;
 
-const formBody = (form: HTMLFormElement) => Object.fromEntries([...new FormData(form)].filter(([, v]) => v !== '').map(([k, v]) => [k, String(v)]));
 
 /** «Карточка объекта» (F04, F05, F07, F08): info and edit, the premises tab with meter states, building meter readings, norms. */
 export class AmrBuildingCard extends AmrElement {
@@ -76,7 +76,6 @@ export class AmrBuildingCard extends AmrElement {
   @state() private free: Array<{ id: string; number: string }> | null = null;
   @state() private editing = false;
   @state() private adding = false;
-  @state() private error = '';
   private anchor?: number;
   private timer?: number;
 
@@ -104,13 +103,10 @@ export class AmrBuildingCard extends AmrElement {
   }
 
   private async load() {
-    try {
+    await this.attempt(async () => {
       this.building = await api<Building>('GET', `/api/buildings/${this.buildingId}`);
       await this.loadTab();
-      this.error = '';
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async loadTab() {
@@ -142,13 +138,10 @@ export class AmrBuildingCard extends AmrElement {
 
   private async save(e: Event) {
     e.preventDefault();
-    try {
+    await this.attempt(async () => {
       this.building = await api<Building>('PATCH', `/api/buildings/${this.buildingId}`, formBody(e.target as HTMLFormElement));
       this.editing = false;
-      this.error = '';
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async add(e: Event) {
@@ -156,14 +149,11 @@ export class AmrBuildingCard extends AmrElement {
     const body: Record<string, unknown> = formBody(e.target as HTMLFormElement);
     const url = this.tab === 'premises' ? `/api/buildings/${this.buildingId}/premises` : `/api/buildings/${this.buildingId}/${this.tab}`;
     for (const k of ['floor', 'entrance']) if (body[k] !== undefined) body[k] = Number(body[k]);
-    try {
+    await this.attempt(async () => {
       await api('POST', url, body);
       this.adding = false;
-      this.error = '';
       await this.loadTab();
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async openAttach() {
@@ -174,13 +164,11 @@ export class AmrBuildingCard extends AmrElement {
     e.preventDefault();
     const id = String(new FormData(e.target as HTMLFormElement).get('premiseId') ?? '');
     if (!id) return;
-    try {
+    await this.attempt(async () => {
       await api('PUT', `/api/premises/${id}/building`, { buildingId: this.buildingId });
       this.free = null;
       await this.loadTab();
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   /** Click selects a row; Ctrl adds or removes it; Shift selects the range from the last click (F24). */

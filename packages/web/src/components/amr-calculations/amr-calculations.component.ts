@@ -39,7 +39,6 @@ export class AmrCalculations extends AmrElement {
   @state() private kind: Kind = 'allocators.heat-cost';
   @state() private period = lastMonth();
   @state() private preview: { explanation: any; warnings?: string[] } | null = null;
-  @state() private error = '';
   @state() private busy = false;
   @state() private expanded = new Set<string>();
 

@@ -85,7 +85,6 @@ export class AmrConcentrators extends AmrElement {
   /** Plugin web parts (P2) for driver settings, by driver id; a driver without one gets the generated form. */
   private parts = new Map<string, WebPart>();
   private partValue: Record<string, unknown> = {};
-  @state() private error = '';
 
   override async connectedCallback() {
     super.connectedCallback();
@@ -134,7 +133,7 @@ export class AmrConcentrators extends AmrElement {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
     const driver = this.drivers.find((d) => d.id === this.driverId);
-    try {
+    await this.attempt(async () => {
       const settings = this.parts.has(this.driverId) ? this.partValue : this.settingsOf(f, driver?.settingsSchema);
       const body: Record<string, unknown> = { buildingId: this.buildingId, type: f.get('type'), driverId: this.driverId, settings };
       if (f.get('name')) body.name = f.get('name');
@@ -142,11 +141,8 @@ export class AmrConcentrators extends AmrElement {
       if (f.get('port')) body.port = Number(f.get('port'));
       await api('POST', '/api/concentrators', body);
       this.adding = false;
-      this.error = '';
       await this.load();
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async show(c: Concentrator) {
@@ -173,7 +169,7 @@ export class AmrConcentrators extends AmrElement {
 
   private async act(c: Concentrator, what: 'check' | 'poll' | 'schedule' | 'scan') {
     this.error = '';
-    try {
+    await this.attempt(async () => {
       if (what === 'scan') {
         this.message = t('common.loading');
         this.found = (await api<{ found: Found[] }>('POST', `/api/concentrators/${c.id}/scan`, {})).found;
@@ -195,9 +191,7 @@ export class AmrConcentrators extends AmrElement {
         this.runs = (await api<{ items: Run[] }>('GET', `/api/poll-runs?concentratorId=${c.id}&limit=20`)).items;
         this.message = `${run!.outcome}: ${t('conc.stored')} ${run!.readingsStored}`;
       }
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private field(key: string, prop: JsonSchema, required: boolean, secret: boolean) {

@@ -27,7 +27,6 @@ export class AmrImport extends AmrElement {
   @property() buildingId = '';
   @state() private dry: DryRun | null = null;
   @state() private result = '';
-  @state() private error = '';
   @state() private progress = 0;
 
   private async choose(e: Event) {
@@ -51,14 +50,12 @@ export class AmrImport extends AmrElement {
   private async commit(e: Event) {
     e.preventDefault();
     const skipBad = new FormData(e.target as HTMLFormElement).get('skipBad') === 'on';
-    try {
+    await this.attempt(async () => {
       const r = await api<{ message: string }>('POST', `/api/imports/${this.dry!.id}/commit`, { skipBad });
       this.result = `${t('import.done')}: ${r.message}`;
       this.dry = null;
       this.dispatchEvent(new CustomEvent('amr-imported', { bubbles: true, composed: true }));
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   override render() {

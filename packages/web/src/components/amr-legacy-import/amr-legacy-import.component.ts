@@ -21,7 +21,6 @@ export class AmrLegacyImport extends AmrElement {
   static override styles = shared;
 
   @state() private diff: LegacyDiff | null = null;
-  @state() private error = '';
   @state() private done = '';
 
   private async choose(e: Event) {
@@ -40,14 +39,12 @@ export class AmrLegacyImport extends AmrElement {
   }
 
   private async commit() {
-    try {
+    await this.attempt(async () => {
       await api('POST', `/api/legacy-imports/${this.diff!.id}/commit`, {});
       this.diff = null;
       this.done = t('legacy.done');
       this.dispatchEvent(new CustomEvent('amr-imported', { bubbles: true, composed: true }));
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   override render() {

@@ -12,7 +12,6 @@ export class AmrLogin extends AmrElement {
 
   /** Shown above the form, e.g. that the session expired. */
   @property() notice = '';
-  @state() private error = '';
   @state() private busy = false;
   @query('input[name=password]') private password!: HTMLInputElement;
 

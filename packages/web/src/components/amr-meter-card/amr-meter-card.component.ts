@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { api, type Me } from '../../api.js';
 import { navigate } from '../../router.js';
 import { fmtDate, t, type TextKey } from '../../i18n.js';
+import { formBody } from '../../forms.js';
 import { AmrElement } from '../amr-element.js';
 import '../amr-chart/amr-chart.js';
 import type { MeterView } from '../amr-premise-card/amr-premise-card.component.js';
@@ -31,7 +32,6 @@ interface RadiatorPeriod {
   to: string | null;
 }
 
-const formBody = (form: HTMLFormElement) => Object.fromEntries([...new FormData(form)].filter(([, v]) => v !== '').map(([k, v]) => [k, String(v)]));
 
 /**
  * Consumption per month from readings (newest first): the growth of the value from the
@@ -68,7 +68,6 @@ export class AmrMeterCard extends AmrElement {
   @state() private replacing = false;
   @state() private changingRadiator = false;
   @state() private catalogue: Array<{ id: string; model: string; coefficient: string }> = [];
-  @state() private error = '';
 
   override async connectedCallback() {
     super.connectedCallback();
@@ -80,38 +79,31 @@ export class AmrMeterCard extends AmrElement {
   }
 
   private async load() {
-    try {
+    await this.attempt(async () => {
       this.meter = await api('GET', `/api/meters/${this.meterId}`);
       this.readings = (await api<{ items: Reading[] }>('GET', `/api/meters/${this.meterId}/readings?limit=400`)).items;
       this.radiators = this.meter!.kind === 'heat-cost-allocator' ? (await api<{ items: RadiatorPeriod[] }>('GET', `/api/meters/${this.meterId}/radiators`)).items : [];
-      this.error = '';
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async save(e: Event) {
     e.preventDefault();
     const body = formBody(e.target as HTMLFormElement);
     const patch: Record<string, unknown> = { installedOn: body.installedOn ?? null, decommissionedOn: body.decommissionedOn ?? null };
-    try {
+    await this.attempt(async () => {
       await api('PATCH', `/api/meters/${this.meterId}`, patch);
       this.editing = false;
       await this.load();
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async addReading(e: Event) {
     e.preventDefault();
-    try {
+    await this.attempt(async () => {
       await api('POST', `/api/meters/${this.meterId}/readings`, formBody(e.target as HTMLFormElement));
       this.adding = false;
       await this.load();
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async replace(e: Event) {
@@ -119,13 +111,11 @@ export class AmrMeterCard extends AmrElement {
     const f = formBody(e.target as HTMLFormElement);
     const body: Record<string, unknown> = { date: f.date, newMeter: { serial: f.serial, ...(f.initialValue ? { initialValue: f.initialValue } : {}) } };
     if (f.finalValue) body.finalValue = f.finalValue;
-    try {
+    await this.attempt(async () => {
       const r = await api<{ new: { id: string } }>('POST', `/api/meters/${this.meterId}/replace`, body);
       this.replacing = false;
       navigate(`/meters/${r.new.id}`);
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async openRadiator() {
@@ -135,13 +125,11 @@ export class AmrMeterCard extends AmrElement {
 
   private async changeRadiator(e: Event) {
     e.preventDefault();
-    try {
+    await this.attempt(async () => {
       await api('POST', `/api/meters/${this.meterId}/radiators`, formBody(e.target as HTMLFormElement));
       this.changingRadiator = false;
       await this.load();
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   override render() {

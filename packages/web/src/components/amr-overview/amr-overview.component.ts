@@ -51,7 +51,6 @@ export class AmrOverview extends AmrElement {
   @state() private q = '';
   @state() private visible = new Set<Column>(COLUMNS.map((c) => c.key));
   @state() private creating = false;
-  @state() private error = '';
   @state() private found: Found[] | null = null;
   @state() private loading = true;
   private timer?: number;
@@ -104,11 +103,9 @@ export class AmrOverview extends AmrElement {
     e.preventDefault();
     const serial = String(new FormData(e.target as HTMLFormElement).get('serial') ?? '').trim();
     if (!serial) return void (this.found = null);
-    try {
+    await this.attempt(async () => {
       this.found = (await api<{ items: Found[] }>('GET', `/api/search?serial=${encodeURIComponent(serial)}`)).items;
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async create(e: Event) {

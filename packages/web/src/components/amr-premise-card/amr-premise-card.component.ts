@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { api, type Me } from '../../api.js';
 import { fmtDate, t, type TextKey } from '../../i18n.js';
+import { formBody } from '../../forms.js';
 import { AmrElement } from '../amr-element.js';
 import { shared } from '../shared-styles.js';
 
@@ -40,7 +41,6 @@ interface DeviceType {
   labelText: string;
 }
 
-const formBody = (form: HTMLFormElement) => Object.fromEntries([...new FormData(form)].filter(([, v]) => v !== '').map(([k, v]) => [k, String(v)]));
 
 /** «Карточка квартиры» (F10, F11): the premise, its meters with the manual's columns, a new meter attached to it. */
 export class AmrPremiseCard extends AmrElement {
@@ -55,7 +55,6 @@ export class AmrPremiseCard extends AmrElement {
   @state() private free: Array<{ id: string; serial: string }> | null = null;
   @state() private editing = false;
   @state() private adding = false;
-  @state() private error = '';
 
   override async connectedCallback() {
     super.connectedCallback();
@@ -67,14 +66,11 @@ export class AmrPremiseCard extends AmrElement {
   }
 
   private async load() {
-    try {
+    await this.attempt(async () => {
       this.premise = await api<Premise>('GET', `/api/premises/${this.premiseId}`);
       this.meters = (await api<{ items: MeterView[] }>('GET', `/api/premises/${this.premiseId}/meters`)).items;
       this.buildingName = this.premise.buildingId ? (await api<{ name: string }>('GET', `/api/buildings/${this.premise.buildingId}`)).name : '';
-      this.error = '';
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async openAdd() {
@@ -90,37 +86,30 @@ export class AmrPremiseCard extends AmrElement {
     e.preventDefault();
     const id = String(new FormData(e.target as HTMLFormElement).get('meterId') ?? '');
     if (!id) return;
-    try {
+    await this.attempt(async () => {
       await api('PUT', `/api/meters/${id}/premise`, { premiseId: this.premiseId });
       this.free = null;
       await this.load();
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async save(e: Event) {
     e.preventDefault();
     const body: Record<string, unknown> = formBody(e.target as HTMLFormElement);
     for (const k of ['floor', 'entrance']) if (body[k] !== undefined) body[k] = Number(body[k]);
-    try {
+    await this.attempt(async () => {
       this.premise = await api<Premise>('PATCH', `/api/premises/${this.premiseId}`, body);
       this.editing = false;
-      this.error = '';
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async addMeter(e: Event) {
     e.preventDefault();
-    try {
+    await this.attempt(async () => {
       await api('POST', '/api/meters', { ...formBody(e.target as HTMLFormElement), premiseId: this.premiseId });
       this.adding = false;
       await this.load();
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   override render() {

@@ -31,7 +31,6 @@ export class AmrReference extends AmrElement {
   @state() private types: DeviceType[] = [];
   @state() private radiators: Radiator[] = [];
   @state() private q = '';
-  @state() private error = '';
   @state() private notice = '';
   private timer?: number;
 
@@ -41,13 +40,10 @@ export class AmrReference extends AmrElement {
   }
 
   private async load() {
-    try {
+    await this.attempt(async () => {
       if (this.tab === 'types') this.types = (await api<{ items: DeviceType[] }>('GET', '/api/device-types')).items;
       else this.radiators = (await api<{ items: Radiator[] }>('GET', `/api/radiators?limit=500${this.q ? `&q=${encodeURIComponent(this.q)}` : ''}`)).items;
-      this.error = '';
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async importFile(e: Event) {

@@ -38,7 +38,6 @@ export class AmrSettings extends AmrElement {
   @state() private auditOffset = 0;
   @state() private filter: Record<string, string> = {};
   @state() private adding = false;
-  @state() private error = '';
   @state() private notice = '';
 
   override async connectedCallback() {
@@ -47,7 +46,7 @@ export class AmrSettings extends AmrElement {
   }
 
   private async load() {
-    try {
+    await this.attempt(async () => {
       if (this.tab === 'users') this.users = (await api<{ items: User[] }>('GET', '/api/users?limit=500')).items;
       else {
         if (!this.users.length) this.users = (await api<{ items: User[] }>('GET', '/api/users?limit=500')).items;
@@ -56,32 +55,25 @@ export class AmrSettings extends AmrElement {
         this.audit = r.items;
         this.auditTotal = r.total;
       }
-      this.error = '';
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async patch(user: User, body: Record<string, unknown>, notice = '') {
-    try {
+    await this.attempt(async () => {
       await api('PATCH', `/api/users/${user.id}`, body);
       this.notice = notice;
       await this.load();
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private async create(e: Event) {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
-    try {
+    await this.attempt(async () => {
       await api('POST', '/api/users', { email: f.get('email'), password: f.get('password'), role: f.get('role'), ...(f.get('name') ? { name: f.get('name') } : {}) });
       this.adding = false;
       await this.load();
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 
   private resetPassword(user: User) {
