@@ -188,6 +188,23 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await page.screenshot({ path: `${SCREENSHOTS}overview-table.png` });
   });
 
+  it('attaches a free premise to the building and a free meter to a premise', async () => {
+    expect((await page.request.post(`${url}/api/premises`, { data: { number: 'Кв.Свободная', area: 33, kind: 'residential' } })).status()).to.equal(201);
+    expect((await page.request.post(`${url}/api/meters`, { data: { serial: 'FREE-1', deviceTypeId: 'core.water-meter' } })).status()).to.equal(201);
+    await page.goto(`${url}${buildingPath}`);
+    await button('Прикрепить свободное помещение').click();
+    const form = page.getByRole('form', { name: 'Прикрепить свободное помещение' });
+    await form.getByRole('combobox').selectOption({ label: 'Кв.Свободная' });
+    await form.getByRole('button', { name: 'Прикрепить' }).click();
+    await page.getByRole('link', { name: 'Кв.Свободная', exact: true }).click();
+    await h2('Кв.Свободная').waitFor();
+    await button('Прикрепить свободный прибор').click();
+    const meterForm = page.getByRole('form', { name: 'Прикрепить свободный прибор' });
+    await meterForm.getByRole('combobox').selectOption({ label: 'FREE-1' });
+    await meterForm.getByRole('button', { name: 'Прикрепить' }).click();
+    await page.getByRole('table', { name: 'Приборы учёта' }).getByRole('link', { name: 'FREE-1' }).waitFor();
+  });
+
   it('shows the device types of the plugins, and imports the radiator catalogue from a file', async () => {
     await page.getByRole('link', { name: 'Справочники' }).click();
     await h1('Справочники').waitFor();

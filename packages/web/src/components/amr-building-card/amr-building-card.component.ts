@@ -7,6 +7,7 @@ import { AmrElement } from '../amr-element.js';
 import '../amr-calculations/amr-calculations.js';
 import '../amr-concentrators/amr-concentrators.js';
 import '../amr-import/amr-import.js';
+import '../amr-attach-free/amr-attach-free.js';
 import { shared } from '../shared-styles.js';
 
 interface Building {
@@ -73,7 +74,6 @@ export class AmrBuildingCard extends AmrElement {
   @state() private visible = new Set<Col>(COLS.map((c) => c.key));
   @state() private selected = new Set<string>();
   @state() private records: Array<HeatReading | Norm> = [];
-  @state() private free: Array<{ id: string; number: string }> | null = null;
   @state() private editing = false;
   @state() private adding = false;
   private anchor?: number;
@@ -156,20 +156,7 @@ export class AmrBuildingCard extends AmrElement {
     });
   }
 
-  private async openAttach() {
-    this.free = this.free ? null : (await api<{ items: Array<{ id: string; number: string }> }>('GET', '/api/premises?free=true&limit=500')).items;
-  }
 
-  private async attach(e: Event) {
-    e.preventDefault();
-    const id = String(new FormData(e.target as HTMLFormElement).get('premiseId') ?? '');
-    if (!id) return;
-    await this.attempt(async () => {
-      await api('PUT', `/api/premises/${id}/building`, { buildingId: this.buildingId });
-      this.free = null;
-      await this.loadTab();
-    });
-  }
 
   /** Click selects a row; Ctrl adds or removes it; Shift selects the range from the last click (F24). */
   private select(e: MouseEvent, index: number) {
@@ -228,16 +215,9 @@ export class AmrBuildingCard extends AmrElement {
           </div>
         </details>
         ${this.me.role !== 'operator'
-          ? html`<button @click=${this.openAttach}>${t('building.attachPremise')}</button><button class="primary" @click=${() => (this.adding = !this.adding)}>${t('common.add')}</button>`
+          ? html`<amr-attach-free label=${t('building.attachPremise')} listUrl="/api/premises?free=true&limit=500" .attachUrl=${(id: string) => `/api/premises/${id}/building`} .body=${{ buildingId: this.buildingId }} .text=${(p: Record<string, unknown>) => String(p.number)} @amr-attached=${() => this.loadTab()}></amr-attach-free><button class="primary" @click=${() => (this.adding = !this.adding)}>${t('common.add')}</button>`
           : nothing}
       </div>
-      ${this.free
-        ? html`<form class="card toolbar" aria-label=${t('building.attachPremise')} @submit=${this.attach}>
-            <select name="premiseId" aria-label=${t('building.attachPremise')}>${this.free.map((p) => html`<option value=${p.id}>${p.number}</option>`)}</select>
-            <button class="primary" type="submit" ?disabled=${!this.free.length}>${t('common.attach')}</button>
-            ${this.free.length ? nothing : html`<span class="muted">${t('common.none')}</span>`}
-          </form>`
-        : nothing}
       ${this.adding
         ? html`<form class="card grid" aria-label=${t('premise.new')} @submit=${this.add}>
             <label>${t('premise.number')}<span class="req">*</span><input name="number" required /></label>

@@ -4,6 +4,7 @@ import { api, type Me } from '../../api.js';
 import { fmtDate, t, type TextKey } from '../../i18n.js';
 import { formBody } from '../../forms.js';
 import { AmrElement } from '../amr-element.js';
+import '../amr-attach-free/amr-attach-free.js';
 import { shared } from '../shared-styles.js';
 
 interface Premise {
@@ -52,7 +53,6 @@ export class AmrPremiseCard extends AmrElement {
   @state() private meters: MeterView[] = [];
   @state() private types: DeviceType[] = [];
   @state() private buildingName = '';
-  @state() private free: Array<{ id: string; serial: string }> | null = null;
   @state() private editing = false;
   @state() private adding = false;
 
@@ -78,20 +78,7 @@ export class AmrPremiseCard extends AmrElement {
     if (this.adding && !this.types.length) this.types = (await api<{ items: DeviceType[] }>('GET', '/api/device-types')).items;
   }
 
-  private async openAttach() {
-    this.free = this.free ? null : (await api<{ items: Array<{ id: string; serial: string }> }>('GET', '/api/meters?free=true&limit=500')).items;
-  }
 
-  private async attach(e: Event) {
-    e.preventDefault();
-    const id = String(new FormData(e.target as HTMLFormElement).get('meterId') ?? '');
-    if (!id) return;
-    await this.attempt(async () => {
-      await api('PUT', `/api/meters/${id}/premise`, { premiseId: this.premiseId });
-      this.free = null;
-      await this.load();
-    });
-  }
 
   private async save(e: Event) {
     e.preventDefault();
@@ -141,15 +128,8 @@ export class AmrPremiseCard extends AmrElement {
       </div>
       <div class="toolbar">
         <strong class="grow">${t('premise.meters')}</strong>
-        ${manager ? html`<button @click=${this.openAttach}>${t('premise.attachMeter')}</button><button class="primary" @click=${this.openAdd}>${t('common.add')}</button>` : nothing}
+        ${manager ? html`<amr-attach-free label=${t('premise.attachMeter')} listUrl="/api/meters?free=true&limit=500" .attachUrl=${(id: string) => `/api/meters/${id}/premise`} .body=${{ premiseId: this.premiseId }} .text=${(m: Record<string, unknown>) => String(m.serial)} @amr-attached=${() => this.load()}></amr-attach-free><button class="primary" @click=${this.openAdd}>${t('common.add')}</button>` : nothing}
       </div>
-      ${this.free
-        ? html`<form class="card toolbar" aria-label=${t('premise.attachMeter')} @submit=${this.attach}>
-            <select name="meterId" aria-label=${t('premise.attachMeter')}>${this.free.map((m) => html`<option value=${m.id}>${m.serial}</option>`)}</select>
-            <button class="primary" type="submit" ?disabled=${!this.free.length}>${t('common.attach')}</button>
-            ${this.free.length ? nothing : html`<span class="muted">${t('common.none')}</span>`}
-          </form>`
-        : nothing}
       ${this.adding
         ? html`<form class="card grid" aria-label=${t('meter.new')} @submit=${this.addMeter}>
             <label>${t('meter.serial')}<span class="req">*</span><input name="serial" required /></label>
