@@ -12,5 +12,6 @@ export default definePlugin({
   },
 });
 
-export { MeshGatewayDriver, topicOf, type MeshSettings } from './mesh-gateway-driver.js';
+export { MeshGatewayDriver, gatewayOfTopic, topicOf, type MeshSettings } from './mesh-gateway-driver.js';
+export { Intake, mergeBatches, type Delivery, type IntakeOptions } from './intake.js';
 export { DEFAULT_FIELDS, parseMessage, type FieldMap } from './payload.js';
