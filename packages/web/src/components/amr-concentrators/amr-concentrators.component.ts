@@ -79,6 +79,7 @@ export class AmrConcentrators extends AmrElement {
   @state() private open = '';
   @state() private runs: Run[] = [];
   @state() private cron = { text: '', description: '', next: [] as string[] };
+  @state() private cronLoaded = false;
   @state() private message = '';
   @state() private stats: Stats | null = null;
   @state() private found: Found[] | null = null;
@@ -148,12 +149,21 @@ export class AmrConcentrators extends AmrElement {
   private async show(c: Concentrator) {
     this.open = this.open === c.id ? '' : c.id;
     this.message = '';
+    // The schedule field stays disabled until the stored schedule is in, so that what the
+    // operator types is never overwritten by a late answer.
+    this.cronLoaded = false;
     if (!this.open) return;
-    this.runs = (await api<{ items: Run[] }>('GET', `/api/poll-runs?concentratorId=${c.id}&limit=20`)).items;
-    this.stats = await api<Stats>('GET', `/api/concentrators/${c.id}/stats`).catch(() => null);
+    const [runs, stats, s] = await Promise.all([
+      api<{ items: Run[] }>('GET', `/api/poll-runs?concentratorId=${c.id}&limit=20`),
+      api<Stats>('GET', `/api/concentrators/${c.id}/stats`).catch(() => null),
+      api<{ cron: string | null; description?: string; nextRuns?: string[] } | null>('GET', `/api/concentrators/${c.id}/schedule`).catch(() => null),
+    ]);
+    if (this.open !== c.id) return;
+    this.runs = runs.items;
+    this.stats = stats;
     this.found = null;
-    const s = await api<{ cron: string | null; description?: string; nextRuns?: string[] } | null>('GET', `/api/concentrators/${c.id}/schedule`).catch(() => null);
     this.cron = { text: s?.cron ?? '', description: s?.description ?? '', next: s?.nextRuns ?? [] };
+    this.cronLoaded = true;
   }
 
   private async previewCron(text: string) {
@@ -249,7 +259,7 @@ export class AmrConcentrators extends AmrElement {
                 ${this.open === c.id
                   ? html`<tr><td colspan="4">
                       <div class="toolbar">
-                        <label>${t('conc.schedule')} <input aria-label=${t('conc.schedule')} .value=${this.cron.text} @input=${(e: Event) => this.previewCron((e.target as HTMLInputElement).value)} placeholder="0 3 * * *" /></label>
+                        <label>${t('conc.schedule')} <input aria-label=${t('conc.schedule')} ?disabled=${!this.cronLoaded} .value=${this.cron.text} @input=${(e: Event) => this.previewCron((e.target as HTMLInputElement).value)} placeholder="0 3 * * *" /></label>
                         <span class="muted" aria-live="polite">${this.cron.description}${this.cron.next.length ? ` · ${this.cron.next.join(', ')}` : ''}</span>
                         ${manager ? html`<button @click=${() => this.act(c, 'schedule')}>${t('conc.saveSchedule')}</button>` : nothing}
                         <button @click=${() => this.act(c, 'check')}>${t('conc.check')}</button>
