@@ -118,4 +118,22 @@ describe('services/readings: row-by-row and bulk stores decide alike', () => {
     }
     expect(problemsSeen, 'the files exercise the rules').to.be.greaterThan(200);
   });
+  it('refuses a value lower than a reading stored earlier the same day, in both forms', async () => {
+    const history: RawReading[] = [{ meterSerial: 'EQ-1', takenAt: '2024-03-05T08:00:00', values: { volume: '2010' }, sourceKey: 'h:same-day' }];
+    const file: RawReading[] = [
+      { meterSerial: 'EQ-1', takenAt: '2024-03-05T12:00:00', values: { volume: '2000' }, sourceKey: 'f:same-day:lower', file: 'f.csv', line: 2 },
+      { meterSerial: 'EQ-1', takenAt: '2024-03-05T18:00:00', values: { volume: '2011' }, sourceKey: 'f:same-day:higher', file: 'f.csv', line: 3 },
+    ];
+    const opts = { source: 'file' as const, buildingId: null };
+    const rowByRow = await run((trx, b) => storeReadings(trx, registries, b, opts), history, file);
+    const bulk = await run(async (trx, b) => {
+      async function* it() {
+        yield* b;
+      }
+      return bulkStoreReadings(trx, db.knex, copyChunks(it()), 'f.csv', opts);
+    }, history, file);
+    expect(rowByRow.problems).to.deep.equal(['2:value-decreased']);
+    expect(rowByRow.stored).to.equal(1);
+    expect(bulk).to.deep.equal(rowByRow);
+  });
 });

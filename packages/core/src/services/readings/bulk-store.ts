@@ -210,7 +210,7 @@ export async function bulkStoreReadings(
        from j window w as (partition by j.serial_no, j.meter_id order by j.taken_at, j.line)
      )
      select k.*, greatest(k.file_max, case when not k.overlaps then k.value_before when k.ok and not k.has_twin then
-              (select x.value from readings x where x.meter_id = k.meter_id and x.day < k.day and x.value is not null
+              (select x.value from readings x where x.meter_id = k.meter_id and x.day <= k.day and x.taken_at < k.taken_at and x.value is not null
                 order by x.day desc, x.taken_at desc limit 1) end) as prev_value
      from k`,
     [building, building],

@@ -135,11 +135,12 @@ export async function storeReadings(trx: Knex.Transaction, registries: Registrie
       values: others.length ? r.values : null,
       errorCode: r.errorCode || null,
       sourceKey: r.sourceKey,
+      raw: typeof r.raw === 'string' && r.raw !== '' ? r.raw : null,
       reading: r,
     });
   }
 
-  // A value lower than the stored reading before its day, or than an earlier value of the same
+  // A value lower than the stored reading before it (an earlier day, or earlier the same day), or than an earlier value of the same
   // meter in these batches, is refused (the rule of bulkStoreReadings too); a reading of the
   // meter at the same instant as a stored one, or as the row before it, is "already there"
   // when the values agree and a conflict when they do not.
@@ -150,7 +151,7 @@ export async function storeReadings(trx: Knex.Transaction, registries: Registrie
     const rows = await trx.raw(
       `select x.i, prev.day, prev.value, twin.value as twin_value, twin.day is not null as has_twin
        from jsonb_to_recordset(?::jsonb) as x(i int, meter_id uuid, day date, taken_at timestamptz)
-       left join lateral (select r.day, r.value from readings r where r.meter_id = x.meter_id and r.day < x.day and r.value is not null
+       left join lateral (select r.day, r.value from readings r where r.meter_id = x.meter_id and r.day <= x.day and r.taken_at < x.taken_at and r.value is not null
                           order by r.day desc, r.taken_at desc limit 1) prev on true
        left join lateral (select r.day, r.value from readings r where r.meter_id = x.meter_id and r.day = x.day and r.taken_at = x.taken_at
                           order by r.source_key limit 1) twin on true`,
