@@ -32,7 +32,7 @@ describe('plugin-ftp', () => {
   });
 
   async function pollNow(id: string) {
-    const res = await app.inject({ method: 'POST', url: `/api/concentrators/${id}/poll`, cookie: operator });
+    const res = await app.inject({ method: 'POST', url: `/api/concentrators/${id}/poll`, cookie: manager });
     expect(res.statusCode, res.payload).to.equal(202);
     for (let i = 0; i < 400; i++) {
       const run = (await app.inject({ method: 'GET', url: `/api/poll-runs/${res.json().runId}`, cookie: operator })).json();

@@ -49,7 +49,7 @@ describe('plugin-modbus', () => {
   }
 
   async function pollNow(id: string) {
-    const res = await app.inject({ method: 'POST', url: `/api/concentrators/${id}/poll`, cookie: operator });
+    const res = await app.inject({ method: 'POST', url: `/api/concentrators/${id}/poll`, cookie: manager });
     expect(res.statusCode, res.payload).to.equal(202);
     for (let i = 0; i < 400; i++) {
       const run = (await app.inject({ method: 'GET', url: `/api/poll-runs/${res.json().runId}`, cookie: operator })).json();
@@ -121,7 +121,7 @@ describe('plugin-modbus', () => {
 
   it('«Проверить соединение» reports the answering meters', async () => {
     const id = await concentrator(sim.port!, { meters: [{ unitId: 2, serial: 'SDM120-2', deviceTypeId: 'modbus.eastron-sdm120' }], timeoutMs: 200 });
-    const res = await app.inject({ method: 'POST', url: `/api/concentrators/${id}/check`, cookie: operator });
+    const res = await app.inject({ method: 'POST', url: `/api/concentrators/${id}/check`, cookie: manager });
     expect(res.statusCode, res.payload).to.equal(200);
     expect(res.json()).to.deep.include({ ok: true, message: `Modbus 127.0.0.1:${sim.port} доступен; ответили приборов: 1 из 1` });
   });

@@ -30,7 +30,7 @@ describe('polling: what needs attention (B2)', () => {
     throw new Error(`run ${runId} did not finish`);
   }
   async function pollNow(id: string) {
-    const res = await app.inject({ method: 'POST', url: `/api/concentrators/${id}/poll`, cookie: operator });
+    const res = await app.inject({ method: 'POST', url: `/api/concentrators/${id}/poll`, cookie: manager });
     expect(res.statusCode, res.payload).to.equal(202);
     return finished(res.json().runId);
   }

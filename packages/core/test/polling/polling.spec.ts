@@ -63,7 +63,7 @@ describe('polling: concentrators, poll runner, journal, scheduler', () => {
   }
 
   async function pollNow(id: string) {
-    const res = await app.inject({ method: 'POST', url: `/api/concentrators/${id}/poll`, cookie: operator });
+    const res = await app.inject({ method: 'POST', url: `/api/concentrators/${id}/poll`, cookie: manager });
     expect(res.statusCode, res.payload).to.equal(202);
     return finished(res.json().runId);
   }
@@ -115,7 +115,7 @@ describe('polling: concentrators, poll runner, journal, scheduler', () => {
     const wrongType = await app.inject({ method: 'POST', url: '/api/concentrators', cookie: manager, payload: { buildingId, type: 'toaster', driverId: 'polling.folder', settings: { path: dir } } });
     expect(wrongType.statusCode).to.equal(400);
     expect((await app.inject({ method: 'POST', url: '/api/concentrators', cookie: operator, payload: { buildingId, type: 'generic', driverId: 'polling.folder', settings: { path: dir } } })).statusCode).to.equal(403);
-    const check = (await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/check`, cookie: operator })).json();
+    const check = (await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/check`, cookie: manager })).json();
     expect(check).to.include({ ok: true });
     await app.inject({ method: 'DELETE', url: `/api/concentrators/${c.id}`, cookie: manager });
   });
@@ -178,13 +178,16 @@ describe('polling: concentrators, poll runner, journal, scheduler', () => {
     const slow = mkdtempSync(join(tmpdir(), 'amr-poll-slow-'));
     writeFileSync(join(slow, 'a.csv'), 'serial;date;value\nP-1;10.01.2024;110\n');
     const c = await concentrator('polling.folder', { path: slow, delayMs: 400 });
-    const first = await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/poll`, cookie: operator });
+    const first = await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/poll`, cookie: manager });
     expect(first.statusCode).to.equal(202);
-    const again = await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/poll`, cookie: operator });
+    const again = await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/poll`, cookie: manager });
     expect(again.statusCode).to.equal(409);
     expect(again.json().message).to.contain('Концентратор уже опрашивается');
+    // F27: reading now and checking the connection are for managers and administrators.
+    expect((await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/poll`, cookie: operator })).statusCode).to.equal(403);
+    expect((await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/check`, cookie: operator })).statusCode).to.equal(403);
     expect((await finished(first.json().runId)).outcome).to.equal('ok');
-    expect((await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/poll`, cookie: operator })).statusCode).to.equal(202);
+    expect((await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/poll`, cookie: manager })).statusCode).to.equal(202);
   });
 
   it('journals a dead concentrator (after retries), a peer that never answers and one that talks nonsense, and the others go on', async () => {
@@ -197,7 +200,7 @@ describe('polling: concentrators, poll runner, journal, scheduler', () => {
       const talker = await concentrator('polling.tcp', { port: nonsense.port });
       const fine = await concentrator('polling.tcp', { port: good.port });
       seen.reset();
-      const started = await Promise.all([dead, mute, talker, fine].map((c) => app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/poll`, cookie: operator })));
+      const started = await Promise.all([dead, mute, talker, fine].map((c) => app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/poll`, cookie: manager })));
       const runs = await Promise.all(started.map((s) => finished(s.json().runId)));
       expect(runs.map((r) => r.outcome)).to.deep.equal(['connection-error', 'timeout', 'protocol-error', 'ok']);
       expect(runs[0].attempts).to.equal(3);

@@ -174,8 +174,8 @@ export const concentratorRoutes: Plugin<{ container: DependencyContainer }> = {
       defineRoute({
         method: 'POST',
         path: '/api/concentrators/{id}/poll',
-        access: 'operator',
-        description: '«Считать сейчас» (F27): starts a poll at once; 202 with its run id (409 while one runs)',
+        access: 'manager',
+        description: '«Считать сейчас» (F27, manager or administrator): starts a poll at once; 202 with its run id (409 while one runs)',
         validate: { params: idParams },
         handler: async (r, h) => {
           const { runId } = await runner.start(String(r.params.id), { kind: 'manual', actor: actorOf(r) });
@@ -185,7 +185,7 @@ export const concentratorRoutes: Plugin<{ container: DependencyContainer }> = {
       defineRoute({
         method: 'POST',
         path: '/api/concentrators/{id}/check',
-        access: 'operator',
+        access: 'manager',
         description: '«Проверить соединение»: the driver’s check(), nothing stored',
         validate: { params: idParams },
         handler: async (r) => {
