@@ -9,6 +9,38 @@ import { buildWeb, launchBrowser } from './browser.js';
 import { ADMIN, startServer, type RunningServer } from './server.js';
 import { parseHex, startMbusSimulator } from '@openamr/plugin-mbus';
 
+const EXAMPLES = fileURLToPath(new URL('../../../../shared/spec/examples/', import.meta.url));
+interface ExpectedPremise {
+  id: string;
+  method: string;
+  gcal: string;
+  units?: string;
+  estimated?: number;
+}
+const EXAMPLE_1 = {
+  input: JSON.parse(readFileSync(join(EXAMPLES, 'example-1.input.json'), 'utf8')) as { options: Record<string, unknown> },
+  expected: JSON.parse(readFileSync(join(EXAMPLES, 'example-1.expected.json'), 'utf8')) as { heatGcal: string; heatSource: string; coveredArea: string; totalArea: string; premises: ExpectedPremise[] },
+};
+/** How the workbook names the methods and the heat source (report-allocators' texts). */
+const METHOD: Record<string, string> = { allocators: 'По распределителям', 'heat-meter': 'По теплосчетчику', 'area-norm': 'По нормативу', 'area-average': 'По площади (среднее)' };
+const HEAT_SOURCE: Record<string, string> = { 'building-meter': 'показания ОДПУ', manual: 'введено вручную (фактический расход ТЭ)' };
+
+/** The sheet «Расчет» read back: the header block (label → value) and a row per premise. */
+function allocationSheet(wb: ExcelJS.Workbook) {
+  const ws = wb.getWorksheet('Расчет')!;
+  const value = (v: ExcelJS.CellValue): unknown => (v && typeof v === 'object' && 'result' in v ? v.result : v);
+  const rows: unknown[][] = [];
+  ws.eachRow((row) => rows.push((row.values as ExcelJS.CellValue[]).slice(1).map(value)));
+  const headerAt = rows.findIndex((r) => r[0] === 'Помещение');
+  expect(headerAt, 'the premises header of «Расчет»').to.be.greaterThan(0);
+  const header: Record<string, any> = Object.fromEntries(rows.slice(1, headerAt).filter((r) => typeof r[0] === 'string').map((r) => [r[0], r[1]]));
+  const premises = rows
+    .slice(headerAt + 1)
+    .filter((r) => r[0] !== 'Итого' && r[0] !== undefined)
+    .map((r) => ({ id: String(r[0]), method: r[3] as string, estimated: r[5] as number | null, units: r[6] as number | null, gcal: r[7] as number | null }));
+  return { header, premises };
+}
+
 const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 
 /**
@@ -66,6 +98,9 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     const calc = page.getByRole('form', { name: 'Расчёты' });
     await calc.getByLabel('Начало периода').fill('2024-01-01');
     await calc.getByLabel('Конец периода').fill('2024-01-31');
+    // example-1's options: majority on, by norm off, the heat from the building meter.
+    expect(EXAMPLE_1.input.options).to.deep.equal({ byNorm: false, majority: true, manualHeatGcal: null });
+    await calc.getByLabel('Учет помещений с распределителями, передавших более 50% показаний').check();
     await button('Предпросмотр').click();
     const preview = page.getByRole('table', { name: 'Предпросмотр' });
     await preview.getByRole('cell', { name: '▸ Кв.1', exact: true }).waitFor();
@@ -80,6 +115,20 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync((await download.path())!) as never);
     expect(wb.worksheets.map((w) => w.name)).to.include('Расчет');
+    const sheet = allocationSheet(wb);
+    const expected = EXAMPLE_1.expected;
+    expect(sheet.header['Q, Гкал']?.toFixed(4)).to.equal(expected.heatGcal);
+    expect(sheet.header['Источник Q']).to.equal(HEAT_SOURCE[expected.heatSource]);
+    expect(sheet.header['Учет помещений, передавших более 50% показаний']).to.equal('да');
+    expect(sheet.header['Площадь дома S, м²']?.toFixed(1)).to.equal(expected.totalArea);
+    expect(sheet.header['Охваченная площадь, м²']?.toFixed(1)).to.equal(expected.coveredArea);
+    // Every premise's numbers, as example-1.expected.json has them.
+    expect(sheet.premises.map((p) => p.id)).to.deep.equal(expected.premises.map((p) => p.id));
+    for (const want of expected.premises) {
+      const got = sheet.premises.find((p) => p.id === want.id)!;
+      const actual = { id: got.id, method: got.method, gcal: got.gcal?.toFixed(4), ...(want.units === undefined ? {} : { units: got.units?.toFixed(4), estimated: got.estimated }) };
+      expect(actual, want.id).to.deep.equal({ ...want, method: METHOD[want.method] });
+    }
   });
 
   it('refuses a period that ends before it starts, in words', async () => {
