@@ -5,6 +5,7 @@ import { isXlsx } from '../services/intake/table-file.js';
 import { basename, resolve as resolvePath } from 'node:path';
 import { ImportService } from '../services/intake/import-service.js';
 import type { CliCommand, CommandContext } from '../plugin-api/command.js';
+import type { ReadProblem } from '../plugin-api/reader-driver.js';
 import { InputError } from '../plugin-api/errors.js';
 import type { AppConfig } from '../config/config.js';
 import type { Registries } from '../loader/registries.js';
@@ -161,12 +162,20 @@ export function coreCommands(rt: CoreRuntime): CliCommand[] {
           const imports = c.resolve(ImportService);
           // A CSV streams from disk (any size); an .xlsx or a driver's export is read whole.
           const streamable = !driverId && !isXlsx(head) && !head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
+          // Every error goes to stderr, as found (the summary on stdout lists the first thousand):
+          // FILE:LINE:COLUMN: reason, the column's number when the parser knows it, else the field.
+          let midLine = false;
+          const printError = (e: ReadProblem) => {
+            if (tty && !midLine) ctx.stderr.write('\n');
+            midLine = true;
+            ctx.stderr.write(`${e.file ?? basename(file)}:${e.line ?? '-'}:${e.column ?? e.field ?? '-'}: ${e.message}\n`);
+          };
           const summary = streamable
-            ? await imports.importStream(actor, { fileName: basename(file), open: () => createReadStream(file, { highWaterMark: 1 << 20 }), path: file, buildingId }, { ...options, onProgress: progress })
+            ? await imports.importStream(actor, { fileName: basename(file), open: () => createReadStream(file, { highWaterMark: 1 << 20 }), path: file, buildingId }, { ...options, onProgress: progress, onProblem: printError })
             : await imports.importNow(actor, { fileName: basename(file), content: await readFile(file), buildingId, driverId }, options);
           if (tty) ctx.stderr.write('\n');
           ctx.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-          for (const e of summary.errors) ctx.stderr.write(`${e.file ?? basename(file)}:${e.line ?? '-'}:${e.column ?? '-'}: ${e.message}\n`);
+          if (!streamable) summary.errors.forEach(printError);
           if (tty) ctx.stderr.write(`${summary.message}\n`);
           return summary.errors.length && !args.options['skip-bad'] ? 1 : 0;
         });

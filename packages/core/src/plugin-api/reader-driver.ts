@@ -35,6 +35,8 @@ export interface ReadProblem {
   file?: string;
   line?: number;
   column?: number;
+  /** The field the problem is about (`serial`, `date`, `value`…) when the column is not known, e.g. a problem found by the store. */
+  field?: string;
 }
 
 /**

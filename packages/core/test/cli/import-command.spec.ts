@@ -64,6 +64,20 @@ describe('cli import', () => {
     writeFileSync(join(dir, 'blob.csv'), Buffer.concat([Buffer.from('serial;date;value\n'), Buffer.alloc(2 * 1024 * 1024, 0)]));
     expect((await cli(['import', 'blob.csv'])).stderr).to.contain('blob.csv: это не текстовый файл');
     expect(await readings()).to.equal(base + 2);
+    // Every error on stderr, beyond the thousand the summary lists; the store's refusals name their field.
+    const many = ['serial;date;value', 'A2-1;01.05.2024;1800', 'A2-2;01.05.2024;1'];
+    for (let i = 0; i < 1_200; i++) many.push(`NOPE-${i};01.05.2024;${i}`);
+    many.push('A2-3;32.05.2024;5');
+    writeFileSync(join(dir, 'many.csv'), many.join('\n') + '\n');
+    const manyRun = await cli(['import', 'many.csv']);
+    expect(manyRun.code).to.equal(1);
+    const lines = manyRun.stderr.trim().split('\n');
+    expect(lines, 'one line per error').to.have.length(1_202);
+    expect(lines.filter((l) => /^many\.csv:\d+:serial: Прибор с серийным номером NOPE-\d+ не найден в реестре$/.test(l))).to.have.length(1_200);
+    expect(lines.filter((l) => l.startsWith('many.csv:1204:2: ')), 'the impossible date, by its column').to.have.length(1);
+    expect(lines.find((l) => l.startsWith('many.csv:3:'))).to.match(/^many\.csv:3:value: Показание 1 за 2024-05-01 меньше предыдущего/);
+    expect(JSON.parse(manyRun.stdout).errors).to.have.length(1_000);
+    expect(await readings()).to.equal(base + 2);
     expect((await cli(['import', 'nowhere.csv'])).code).to.equal(1);
     expect((await cli(['import'])).code).to.equal(2);
   });

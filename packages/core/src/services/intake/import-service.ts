@@ -176,7 +176,7 @@ export class ImportService {
   async importStream(
     actor: Actor,
     upload: { fileName: string; open: ByteSource; path?: string; buildingId?: string | null },
-    opts: { dryRun: boolean; skipBad: boolean; onProgress?: (phase: 'scan' | 'store', bytes: number) => void },
+    opts: { dryRun: boolean; skipBad: boolean; onProgress?: (phase: 'scan' | 'store', bytes: number) => void; onProblem?: (p: ReadProblem) => void },
   ): Promise<ImportSummary> {
     if (this.database.kind === 'postgres') return this.importBulk(actor, upload, opts);
     const months = new Set<string>();
@@ -190,7 +190,7 @@ export class ImportService {
     try {
       await this.db.transaction(async (trx) => {
         for await (const batch of csvBatches(upload.open, upload.fileName, 10_000, (n) => opts.onProgress?.('store', n))) {
-          const r = await storeReadings(trx, this.registries, [batch], { source: 'file', createdBy: actor.userId, buildingId: upload.buildingId ?? null });
+          const r = await storeReadings(trx, this.registries, [batch], { source: 'file', createdBy: actor.userId, buildingId: upload.buildingId ?? null, onProblem: opts.onProblem });
           total.readings += r.readings;
           total.stored += r.stored;
           total.duplicates += r.duplicates;
@@ -213,7 +213,7 @@ export class ImportService {
   private async importBulk(
     actor: Actor,
     upload: { fileName: string; open: ByteSource; path?: string; buildingId?: string | null },
-    opts: { dryRun: boolean; skipBad: boolean; onProgress?: (phase: 'scan' | 'store', bytes: number) => void },
+    opts: { dryRun: boolean; skipBad: boolean; onProgress?: (phase: 'scan' | 'store', bytes: number) => void; onProblem?: (p: ReadProblem) => void },
   ): Promise<ImportSummary> {
     let result: (StoreResult & { problemCount: number }) | undefined;
     let committed = false;
@@ -225,7 +225,7 @@ export class ImportService {
         };
         // A file on disk is parsed in a worker thread (a heap of its own, beside this one's database work).
         const chunks = upload.path ? csvCopyChunks(upload.path, upload.fileName, onBytes) : copyChunks(csvBatches(upload.open, upload.fileName, 10_000, onBytes));
-        result = await bulkStoreReadings(trx, this.db, chunks, upload.fileName, { source: 'file', createdBy: actor.userId, buildingId: upload.buildingId ?? null });
+        result = await bulkStoreReadings(trx, this.db, chunks, upload.fileName, { source: 'file', createdBy: actor.userId, buildingId: upload.buildingId ?? null, onProblem: opts.onProblem });
         if (opts.dryRun || (result.problemCount && !opts.skipBad)) throw DRY_RUN;
         await this.audit.record(trx, actor, { action: 'import', entity: 'import', after: { fileName: upload.fileName, buildingId: upload.buildingId ?? null, new: result.stored, existing: result.duplicates, skipped: result.problemCount } });
         committed = true;

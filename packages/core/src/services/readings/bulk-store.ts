@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import copyStreams from 'pg-copy-streams';
 import type { ReadBatch, ReadProblem } from '../../plugin-api/reader-driver.js';
 import { ensureReadingPartitions } from './reading-partitions.js';
-import type { StoreOptions, StoreResult } from './store-readings.js';
+import { PROBLEM_FIELDS, type StoreOptions, type StoreResult } from './store-readings.js';
 
 const DAY_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const WALL_CLOCK = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
@@ -74,7 +74,7 @@ export function toCopyChunk(b: ReadBatch): CopyChunk {
     const value = Object.values(r.values)[0];
     text += `${r.line ?? ''},${csvField(r.meterSerial)},${csvField(taken)},${timeKind(taken)},${csvField(value === '' ? null : (value as string))},${csvField(r.unit)},${csvField(r.errorCode)},${csvField(r.sourceKey)}\n`;
   }
-  return { text, rows: b.readings.length, firstDay, lastDay, problems: b.problems.slice(0, LISTED), problemCount: b.problems.length };
+  return { text, rows: b.readings.length, firstDay, lastDay, problems: b.problems, problemCount: b.problems.length };
 }
 
 export async function* copyChunks(batches: AsyncIterable<ReadBatch>): AsyncGenerator<CopyChunk> {
@@ -106,6 +106,7 @@ export async function bulkStoreReadings(
   async function* lines() {
     for await (const c of chunks) {
       problemCount += c.problemCount;
+      if (opts.onProblem) for (const p of c.problems) opts.onProblem(p);
       if (problems.length < LISTED) problems.push(...c.problems.slice(0, LISTED - problems.length));
       rows += c.rows;
       if (c.rows && c.firstDay < firstDay) firstDay = c.firstDay;
@@ -224,8 +225,10 @@ export async function bulkStoreReadings(
      order by line`,
   );
   problemCount += bad.rows.length;
-  for (const r of bad.rows.slice(0, Math.max(0, LISTED - problems.length))) {
-    problems.push({ code: r.code, message: MESSAGES[r.code]!(r), meterSerial: r.serial, file, line: r.line });
+  for (const r of bad.rows) {
+    const p: ReadProblem = { code: r.code, message: MESSAGES[r.code]!(r), meterSerial: r.serial, file, line: r.line, field: PROBLEM_FIELDS[r.code] };
+    opts.onProblem?.(p);
+    if (problems.length < LISTED) problems.push(p);
   }
 
   const counts = await trx.raw(

@@ -16,6 +16,8 @@ export interface StoreOptions {
   createdBy?: string | null;
   /** When set, meters of other buildings are problems (an import on a building card). */
   buildingId?: string | null;
+  /** Called with every problem as it is found (the result lists the first thousand of a bulk file). */
+  onProblem?: (p: ReadProblem) => void;
 }
 
 export interface StoreResult {
@@ -54,8 +56,19 @@ interface Accepted {
   reading: RawReading;
 }
 
+/** The field of a reading each of the store's refusals is about. */
+export const PROBLEM_FIELDS: Record<string, string> = {
+  'unknown-meter': 'serial',
+  'other-building': 'serial',
+  'after-decommission': 'date',
+  'before-install': 'date',
+  'bad-time': 'date',
+  'value-decreased': 'value',
+  'conflicting-value': 'value',
+};
+
 function problem(r: RawReading, code: string, message: string): ReadProblem {
-  return { code, message, meterSerial: r.meterSerial, ...(r.file ? { file: r.file } : {}), ...(r.line ? { line: r.line } : {}) };
+  return { code, message, meterSerial: r.meterSerial, ...(r.file ? { file: r.file } : {}), ...(r.line ? { line: r.line } : {}), ...(PROBLEM_FIELDS[code] ? { field: PROBLEM_FIELDS[code] } : {}) };
 }
 
 /**
@@ -221,6 +234,7 @@ export async function storeReadings(trx: Knex.Transaction, registries: Registrie
   }
   result.duplicates = toInsert.length - result.stored + twins;
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  if (opts.onProblem) for (const p of problems) opts.onProblem(p);
   return result;
 }
 
