@@ -8,6 +8,8 @@ import { OpenAmrError } from '../plugin-api/errors.js';
 import { coreServices } from '../plugin-api/service-refs.js';
 import { CORE_VERSION } from '../version.js';
 import { coreCommands } from './core-commands.js';
+import { createCommandReadings } from './command-readings.js';
+import { openDatabase, type Database } from '../db/database.js';
 import { commandUsage, parseCommandArgs } from './parse-args.js';
 import { UsageError } from './usage-error.js';
 
@@ -52,6 +54,7 @@ export async function main(argv: string[], io: Partial<MainIo> = {}): Promise<nu
   const stderr = io.stderr ?? process.stderr;
   const env = io.env ?? process.env;
   const cwd = io.cwd ?? process.cwd();
+  let database: Promise<Database> | undefined;
   try {
     const config: AppConfig = loadConfig(env, cwd);
     const logger = createLogger(config.logLevel);
@@ -101,6 +104,10 @@ export async function main(argv: string[], io: Partial<MainIo> = {}): Promise<nu
         [coreServices.logger, logger],
         [coreServices.clock, { now: () => new Date() }],
       ]),
+      readings: createCommandReadings(async () => {
+        database ??= openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
+        return (await database).knex;
+      }),
     };
     return (await cmd.run(args, ctx)) ?? 0;
   } catch (err) {
@@ -116,5 +123,7 @@ export async function main(argv: string[], io: Partial<MainIo> = {}): Promise<nu
     }
     stderr.write(`openamr: ${(err as Error).stack ?? String(err)}\n`);
     return 1;
+  } finally {
+    if (database) await (await database.catch(() => undefined))?.close();
   }
 }

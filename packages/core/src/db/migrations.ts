@@ -3,9 +3,10 @@ import type { PluginMigration } from '../plugin-api/define-plugin.js';
 import * as dataModel from './migrations/20260101000000_data_model.js';
 import * as readingsReferenceChecks from './migrations/20261124000000_readings_reference_checks.js';
 import * as polling from './migrations/20261124010000_polling.js';
+import * as readingsRaw from './migrations/20261202000000_readings_raw.js';
 
 /** The core's own migrations, oldest first. */
-export const coreMigrations: PluginMigration[] = [dataModel, readingsReferenceChecks, polling];
+export const coreMigrations: PluginMigration[] = [dataModel, readingsReferenceChecks, polling, readingsRaw];
 
 /**
  * Feeds knex the core's migrations and the loaded plugins' migrations from code (no

@@ -13,6 +13,8 @@ export class Reading extends BaseModel {
   errorCode!: string | null;
   source!: string;
   sourceKey!: string;
+  /** The frame the reading was decoded from (hex for binary telegrams); null for manual and imported readings. */
+  raw!: string | null;
   pollRunId!: string | null;
   importId!: string | null;
   createdBy!: string | null;

@@ -12,6 +12,37 @@ export interface CommandArgs {
   options: Record<string, string | boolean | undefined>;
 }
 
+/** A stored reading as a command reads it. */
+export interface StoredReading {
+  id: string;
+  meterId: string;
+  meterSerial: string;
+  deviceTypeId: string;
+  /** ISO instant. */
+  takenAt: string;
+  /** The reading's day (`YYYY-MM-DD`, the building's time zone). */
+  date: string;
+  value: string | null;
+  unit: string | null;
+  values: Record<string, string | number> | null;
+  errorCode: string | null;
+  source: string;
+  /** The frame the reading was decoded from (hex for binary telegrams); null when the driver kept none. */
+  raw: string | null;
+}
+
+/** By id, or a meter's latest reading taken at or before `at` (default: now). */
+export type StoredReadingQuery = { id: string } | { meterSerial: string; at?: Date | string };
+
+/**
+ * Read-only access to stored readings for commands. The database is opened on the first
+ * call (a command that never calls it never opens it) and closed when the command ends.
+ */
+export interface CommandReadings {
+  /** The reading, or undefined when there is none. A malformed id or time is an `InputError`. */
+  find(query: StoredReadingQuery): Promise<StoredReading | undefined>;
+}
+
 export interface CommandContext {
   /** A command's result goes here and nowhere else. */
   stdout: NodeJS.WritableStream;
@@ -20,6 +51,8 @@ export interface CommandContext {
   cwd: string;
   logger: Logger;
   services: ServiceLookup;
+  /** Stored readings (the `openamr` CLI always provides them; a hand-built test context may not). */
+  readings?: CommandReadings;
 }
 
 /**

@@ -9,7 +9,7 @@ const TABLES = [
   'user_preferences', 'users',
 ];
 
-const CORE = ['20260101000000_data_model', '20261124000000_readings_reference_checks', '20261124010000_polling'];
+const CORE = ['20260101000000_data_model', '20261124000000_readings_reference_checks', '20261124010000_polling', '20261202000000_readings_raw'];
 
 describe('db/migrations', () => {
   let db: Database;

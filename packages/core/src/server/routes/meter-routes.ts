@@ -135,7 +135,7 @@ export const meterRoutes: Plugin<{ container: DependencyContainer }> = {
         method: 'GET',
         path: '/api/meters/{id}/readings',
         access: 'operator',
-        description: 'Readings of the meter, newest first, with source and user',
+        description: 'Readings of the meter, newest first, with source, user and the frame a driver decoded each from (`raw`, hex; null when none was kept)',
         validate: { params: idParams, query: Joi.object({ limit: listQuery.limit, offset: listQuery.offset, from: day, to: day }) },
         handler: (r) => readings.list(String(r.params.id), r.query as never),
       }),

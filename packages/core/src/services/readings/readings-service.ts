@@ -22,6 +22,8 @@ export interface ReadingItem {
   createdBy: string | null;
   pollRunId: string | null;
   importId: string | null;
+  /** The frame the reading was decoded from (hex for binary telegrams), for re-decoding; null when none was kept. */
+  raw: string | null;
 }
 
 export interface ManualReading {
@@ -54,6 +56,7 @@ function toItem(r: Record<string, any>): ReadingItem {
     createdBy: r.created_by_email ?? null,
     pollRunId: r.poll_run_id,
     importId: r.import_id,
+    raw: r.raw ?? null,
   };
 }
 
@@ -155,7 +158,7 @@ export class ReadingsService {
         if (q.to) b.where('r.day', '<=', q.to);
       })
       .leftJoin('users as u', 'u.id', 'r.created_by')
-      .select('r.id', 'r.day', 'r.taken_at', 'r.value', 'r.unit', 'r.error_code', 'r.source', 'r.poll_run_id', 'r.import_id', 'u.email as created_by_email')
+      .select('r.id', 'r.day', 'r.taken_at', 'r.value', 'r.unit', 'r.error_code', 'r.source', 'r.poll_run_id', 'r.import_id', 'r.raw', 'u.email as created_by_email')
       .select(this.db.raw('count(*) over () as total'))
       .orderBy([
         { column: 'r.day', order: 'desc' },
@@ -203,7 +206,7 @@ export class ReadingsService {
           source_key: `manual:${randomUUID()}`,
           created_by: actor.userId,
         })
-        .returning(['id', 'day', 'taken_at', 'value', 'unit', 'error_code', 'source', 'poll_run_id', 'import_id']);
+        .returning(['id', 'day', 'taken_at', 'value', 'unit', 'error_code', 'source', 'poll_run_id', 'import_id', 'raw']);
       const item = { ...toItem(row), createdBy: actor.email };
       await this.audit.record(t, actor, { action: 'create', entity: 'reading', entityId: item.id, after: { ...item, meterId, serial: meter.serial } });
       return item;
@@ -233,7 +236,7 @@ export class ReadingsService {
       const [row] = await t('readings')
         .where({ id: readingId, day: before.day })
         .update(changes)
-        .returning(['id', 'day', 'taken_at', 'value', 'unit', 'error_code', 'source', 'poll_run_id', 'import_id']);
+        .returning(['id', 'day', 'taken_at', 'value', 'unit', 'error_code', 'source', 'poll_run_id', 'import_id', 'raw']);
       const item = toItem(row);
       await this.audit.record(t, actor, { action: 'update', entity: 'reading', entityId: readingId, before: toItem(before), after: item });
       return item;

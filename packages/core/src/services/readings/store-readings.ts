@@ -53,6 +53,7 @@ interface Accepted {
   values: Record<string, string | number> | null;
   errorCode: string | null;
   sourceKey: string;
+  raw: string | null;
   reading: RawReading;
 }
 
@@ -72,7 +73,8 @@ function problem(r: RawReading, code: string, message: string): ReadProblem {
 }
 
 /**
- * Stores readings inside the caller's transaction: resolves serials to the meter installed on
+ * Stores readings inside the caller's transaction (with the frame each was decoded from, `raw`,
+ * when the driver kept it): resolves serials to the meter installed on
  * the reading's day, refuses unknown serials, readings outside a meter's installation window,
  * meters of another building and values lower than the previous reading (each a problem,
  * never stored), and inserts the rest once: a source key already stored is a duplicate.
@@ -221,11 +223,12 @@ export async function storeReadings(trx: Knex.Transaction, registries: Registrie
       values: a.values,
       error_code: a.errorCode,
       source_key: a.sourceKey,
+      raw: a.raw,
     }));
     const inserted = await trx.raw(
-      `insert into readings (meter_id, taken_at, day, value, unit, "values", error_code, source, source_key, poll_run_id, import_id, created_by)
-       select x.meter_id, x.taken_at, x.day, x.value, x.unit, x."values", x.error_code, ?, x.source_key, ?, ?, ?
-       from jsonb_to_recordset(?::jsonb) as x(meter_id uuid, taken_at timestamptz, day date, value numeric, unit text, "values" jsonb, error_code text, source_key text)
+      `insert into readings (meter_id, taken_at, day, value, unit, "values", error_code, source, source_key, raw, poll_run_id, import_id, created_by)
+       select x.meter_id, x.taken_at, x.day, x.value, x.unit, x."values", x.error_code, ?, x.source_key, x.raw, ?, ?, ?
+       from jsonb_to_recordset(?::jsonb) as x(meter_id uuid, taken_at timestamptz, day date, value numeric, unit text, "values" jsonb, error_code text, source_key text, raw text)
        on conflict (source_key, day) do nothing
        returning 1`,
       [opts.source, opts.pollRunId ?? null, opts.importId ?? null, opts.createdBy ?? null, JSON.stringify(rows)],
