@@ -1,8 +1,11 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '@openamr/core';
 import { createServer } from 'node:net';
 import { ConnectionError, type ConcentratorTarget, type PollReaderDriver, type ReadBatch } from '@openamr/core/plugin-api';
-import { createDriverContext, createTestApp, describeReaderDriver, type TestApp } from '@openamr/core/testing';
+import { createDriverContext, createTestApp, describeReaderDriver, type TestApp, type TestDatabase } from '@openamr/core/testing';
 import { MbusTcpGatewayDriver, decodeTelegram, parseHex, secondaryOf, startMbusSimulator, type MbusSimulator } from '../src/index.js';
 import type { MbusSettings } from '../src/drivers/mbus-drivers.js';
 import { CORPUS, corpusFrames } from './corpus.js';
@@ -107,6 +110,21 @@ describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
       app = await createTestApp({ plugins: [{ package: '@openamr/plugin-mbus' }] });
     });
     after(() => app?.close());
+    let dir: string;
+    async function cli(args: string[]) {
+      dir ??= mkdtempSync(join(tmpdir(), 'amr-mbus-cli-'));
+      writeFileSync(join(dir, 'openamr.config.json'), JSON.stringify({ plugins: ['@openamr/plugin-mbus'] }));
+      const db = app.database as TestDatabase;
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(args, {
+        stdout: { write: (x: string) => out.push(x) } as never,
+        stderr: { write: (x: string) => err.push(x) } as never,
+        env: { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, LOG_LEVEL: 'silent', LANG: 'en_US.UTF-8' },
+        cwd: dir,
+      });
+      return { code, stdout: out.join(''), stderr: err.join('') };
+    }
 
     it('a concentrator polled with «Считать сейчас» stores the heat meter’s reading', async () => {
       const cookie = (await app.loginAs('manager'))!;
@@ -127,8 +145,28 @@ describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
         await new Promise((res) => setTimeout(res, 25));
       }
       expect(r).to.include({ outcome: 'ok', readingsStored: 1 });
-      const stored = await app.database.knex('readings').first('unit', 'values', 'source');
+      const stored = await app.database.knex('readings').first('id', 'unit', 'values', 'source', 'raw');
       expect(stored).to.include({ unit: 'kWh', source: 'poll' });
+      // The telegram is stored with the reading and decodes again to what the meter sent.
+      expect(decodeTelegram(parseHex(stored.raw)).records).to.deep.equal(kamstrup.records);
+      const meter = (await app.inject({ method: 'GET', url: `/api/meters?q=${kamstrup.slave.id}`, cookie })).json().items[0];
+      const listed = (await app.inject({ method: 'GET', url: `/api/meters/${meter.id}/readings`, cookie })).json().items;
+      expect(listed.map((x: { id: string; raw: string }) => [x.id, x.raw])).to.deep.equal([[stored.id, stored.raw]]);
+
+      // `openamr mbus decode --reading ID` and `--meter SERIAL [--at ISO]` decode the stored telegram (the real CLI on the app's database).
+      const byId = await cli(['mbus', 'decode', '--reading', stored.id]);
+      expect(byId.code, byId.stderr).to.equal(0);
+      expect(JSON.parse(byId.stdout).reading).to.include({ id: stored.id, meterSerial: kamstrup.slave.id, source: 'poll' });
+      expect(JSON.parse(byId.stdout).records).to.deep.equal(kamstrup.records);
+      const bySerial = await cli(['mbus', 'decode', '--meter', kamstrup.slave.id]);
+      expect(JSON.parse(bySerial.stdout).reading.id, bySerial.stderr).to.equal(stored.id);
+      expect(await cli(['mbus', 'decode', '--meter', kamstrup.slave.id, '--at', '2020-01-01T00:00:00Z'])).to.deep.include({ code: 1, stderr: `openamr: No stored reading: meter ${kamstrup.slave.id} at 2020-01-01T00:00:00Z\n` });
+
+      // A reading entered by hand has no telegram: it is listed with raw null and cannot be decoded.
+      const manual = (await app.inject({ method: 'POST', url: `/api/meters/${meter.id}/readings`, cookie, payload: { date: '2099-01-01', value: '999999' } })).json();
+      expect(manual.raw).to.equal(null);
+      const noFrame = await cli(['mbus', 'decode', '--reading', manual.id]);
+      expect([noFrame.code, noFrame.stderr]).to.deep.equal([1, `openamr: Reading ${manual.id} (manual, ${new Date(manual.takenAt).toISOString()}) was stored without its telegram\n`]);
     });
   });
 

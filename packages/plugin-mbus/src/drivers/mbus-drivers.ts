@@ -163,11 +163,12 @@ abstract class MbusDriver<S extends MbusSettings> implements PollReaderDriver<S>
 
   /** An uploaded telegram (hex bytes), as the concentrator's export. */
   async importFile(file: UploadedFile): Promise<ReadBatch[]> {
-    const t = decodeTelegram(parseHex(file.content.toString('utf8')));
+    const frame = parseHex(file.content.toString('utf8'));
+    const t = decodeTelegram(frame);
     const r = telegramReading(t, {}, new Date().toISOString());
     return [
       'reading' in r
-        ? { source: file.name, readings: [{ ...r.reading, file: file.name }], problems: [] }
+        ? { source: file.name, readings: [{ ...r.reading, raw: Buffer.from(frame).toString('hex'), file: file.name }], problems: [] }
         : { source: file.name, readings: [], problems: [{ ...r.problem, meterSerial: t.slave.id, file: file.name, message: `${file.name}: ${r.problem.message}` }] },
     ];
   }
