@@ -56,6 +56,14 @@ describe('intake/legacy-import', () => {
     expect(dry.statusCode, dry.payload).to.equal(201);
     expect(dry.json()).to.deep.include({ committed: false, buildings: { create: 1, update: 0, unchanged: 0 }, premises: { create: 2, update: 0, unchanged: 0 }, meters: { create: 2, update: 0, unchanged: 0 }, readings: { new: 3, existing: 0 } });
     expect(await counts()).to.deep.equal(before);
+    // The diff row by row.
+    expect(dry.json().rows.map((r: { sheet: string; line: number; key: string; action: string }) => `${r.sheet}:${r.line}:${r.key}:${r.action}`)).to.deep.equal([
+      'Buildings:2:Старый дом:create',
+      'Premises:2:Старый дом / 1:create',
+      'Premises:3:Старый дом / 2:create',
+      'Meters:2:OLD-1:create',
+      'Meters:3:OLD-2:create',
+    ]);
     const done = await app.inject({ method: 'POST', url: `/api/legacy-imports/${dry.json().id}/commit`, cookie });
     expect(done.statusCode, done.payload).to.equal(200);
     expect(done.json().committed).to.equal(true);
@@ -72,7 +80,14 @@ describe('intake/legacy-import', () => {
 
   it('reports updates, and refuses a workbook with a bad row changing nothing (sheet, line, column named)', async () => {
     const changed = { ...DATA, Premises: [['Старый дом', '1', '2', '1', '71', 'ЛС-1', '01.09.2015', 'жилое'], DATA.Premises[1]!] };
-    expect((await upload(await workbook(changed))).json().premises).to.deep.equal({ create: 0, update: 1, unchanged: 1 });
+    const update = (await upload(await workbook(changed))).json();
+    expect(update.premises).to.deep.equal({ create: 0, update: 1, unchanged: 1 });
+    const premiseRows = update.rows.filter((r: { sheet: string }) => r.sheet === 'Premises');
+    expect(premiseRows[0]).to.deep.include({ line: 2, key: 'Старый дом / 1', action: 'update' });
+    expect(Object.keys(premiseRows[0].changes).sort()).to.deep.equal(['area', 'floor']);
+    expect(premiseRows[0].changes.floor).to.deep.equal({ from: 1, to: 2 });
+    expect(premiseRows[1]).to.deep.include({ line: 3, action: 'unchanged' });
+    expect(premiseRows[1]).to.not.have.property('changes');
     const before = await counts();
     const bad = { ...DATA, Buildings: [...DATA.Buildings, ['Новый', 'ул. Новая', '', '', '']], Meters: [...DATA.Meters, ['Старый дом', '9', 'OLD-9', 'core.water-meter', '', '', '', '', '']] };
     const res = (await upload(await workbook(bad))).json();

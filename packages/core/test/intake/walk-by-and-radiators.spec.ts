@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { multipart } from '../../src/testing/multipart.js';
@@ -33,6 +34,18 @@ describe('intake: walk-by file and radiator catalogue', () => {
     const xlsx = await app.inject({ method: 'GET', url: `/api/buildings/${buildingId}/walk-by`, cookie });
     expect(xlsx.headers['content-type']).to.contain('spreadsheetml');
     expect(decodeURIComponent(String(xlsx.headers['content-disposition']).split("UTF-8''")[1]!)).to.equal('Обход ул. Примерная, 1.xlsx');
+    // The workbook filled in and brought back is a readings import too.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(1).values).to.deep.equal([undefined, 'premise', 'serial', 'type', 'last_date', 'last_value', 'date', 'value', 'error_code']);
+    expect(ws.getRow(2).getCell(2).value).to.equal('A1-1');
+    ws.getRow(2).getCell(6).value = '03.03.2024';
+    ws.getRow(2).getCell(7).value = 1890;
+    const m = multipart({ buildingId }, { name: 'walk.xlsx', content: Buffer.from(await wb.xlsx.writeBuffer()) });
+    const back = (await app.inject({ method: 'POST', url: '/api/imports', cookie, payload: m.payload, headers: m.headers })).json();
+    expect(back).to.include({ new: 1, existing: 0, format: 'xlsx' });
+    expect(back.errors).to.deep.equal([]);
   });
 
   it('imports the radiator catalogue: creates, updates by model, leaves the unchanged', async () => {
@@ -44,6 +57,17 @@ describe('intake: walk-by file and radiator catalogue', () => {
     expect(again.json()).to.include({ created: 0, updated: 1, unchanged: 1 });
     const found = (await app.inject({ method: 'GET', url: '/api/radiators?q=Rifar', cookie })).json().items[0];
     expect(found).to.include({ model: 'Rifar Base 500/6', coefficient: '0.87', height: 570 });
+    // The same catalogue as a workbook, with Russian headers: updates by model.
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Радиаторы');
+    ws.addRow(['Модель', 'Производитель', 'Тип', 'Высота', 'Ширина', 'Коэффициент']);
+    ws.addRow(['Rifar Base 500/6', 'Rifar', 'биметалл', 570, 480, 0.9]);
+    ws.addRow(['Kermi FKO 22', 'Kermi', 'панельный', 500, 1000, 1.31]);
+    const m = multipart({}, { name: 'catalogue.xlsx', content: Buffer.from(await wb.xlsx.writeBuffer()) });
+    const fromXlsx = await app.inject({ method: 'POST', url: '/api/radiators/import', cookie, payload: m.payload, headers: m.headers });
+    expect(fromXlsx.statusCode, fromXlsx.payload).to.equal(200);
+    expect(fromXlsx.json()).to.include({ created: 1, updated: 1, unchanged: 0 });
+    expect((await app.inject({ method: 'GET', url: '/api/radiators?q=Kermi', cookie })).json().items[0]).to.include({ model: 'Kermi FKO 22', coefficient: '1.31', width: 1000 });
   });
 
   it('refuses a catalogue with a bad row, changing nothing and naming line and column', async () => {

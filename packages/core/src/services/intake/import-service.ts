@@ -260,7 +260,7 @@ export class ImportService {
       await this.db.transaction(async (trx) => {
         summary = await applyLegacyWorkbook(trx, this.registries, upload.fileName, upload.content, actor.userId);
         if (dryRun || summary.errors.length) throw DRY_RUN;
-        await this.audit.record(trx, actor, { action: 'import', entity: 'legacy', entityId: importId ?? null, after: { fileName: upload.fileName, ...summary, errors: 0 } });
+        await this.audit.record(trx, actor, { action: 'import', entity: 'legacy', entityId: importId ?? null, after: { fileName: upload.fileName, ...summary, rows: undefined, errors: 0 } });
         if (importId) await trx('imports').where({ id: importId }).update({ status: 'committed', committed_at: trx.fn.now(), content: null });
         committed = true;
       });
@@ -270,7 +270,7 @@ export class ImportService {
     let id = importId ?? null;
     if (dryRun && !importId) {
       const [row] = await this.db('imports')
-        .insert({ kind: 'legacy', file_name: upload.fileName, format: 'xlsx', content: upload.content, status: 'dry-run', summary: JSON.stringify({ ...summary!, errors: summary!.errors.length }), created_by: actor.userId })
+        .insert({ kind: 'legacy', file_name: upload.fileName, format: 'xlsx', content: upload.content, status: 'dry-run', summary: JSON.stringify({ ...summary!, rows: undefined, errors: summary!.errors.length }), created_by: actor.userId })
         .returning('id');
       id = row.id;
     }

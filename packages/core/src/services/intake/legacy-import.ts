@@ -25,7 +25,23 @@ export interface Tally {
   unchanged: number;
 }
 
+/** What the import does to one row of the workbook (the dry run's diff). */
+export interface LegacyRow {
+  sheet: 'Buildings' | 'Premises' | 'Meters';
+  line: number;
+  /** The row's key: a building's name, «building / premise», a meter's serial. */
+  key: string;
+  action: 'create' | 'update' | 'unchanged';
+  /** For an update: each changed field, stored value → the workbook's. */
+  changes?: Record<string, { from: unknown; to: unknown }>;
+}
+
+/** At most this many rows are listed in `rows` (the tallies count them all). */
+export const LEGACY_ROWS_LISTED = 20_000;
+
 export interface LegacySummary {
+  /** Per row: create, update (with the changed fields) or unchanged; errors are in `errors`. */
+  rows: LegacyRow[];
   buildings: Tally;
   premises: Tally;
   meters: Tally;
@@ -50,15 +66,18 @@ function columns(file: string, sheet: SheetName, table: Table): (row: string[], 
   return (row, col) => (index.has(col) ? (row[index.get(col)!] ?? '').trim() : '');
 }
 
-/** Compares a stored row with the incoming values (decimals by value, the rest as text). */
-function differs(stored: Record<string, unknown>, incoming: Record<string, unknown>): boolean {
-  return Object.entries(incoming).some(([k, v]) => {
-    const s = stored[k];
-    if (v === null || v === undefined) return s !== null && s !== undefined;
-    if (s === null || s === undefined) return true;
-    if (/^-?\d+(\.\d+)?$/.test(String(v)) && /^-?\d+(\.\d+)?$/.test(String(s))) return !new Decimal(String(s)).eq(String(v));
-    return String(s) !== String(v);
-  });
+function sameValue(s: unknown, v: unknown): boolean {
+  if (v === null || v === undefined) return s === null || s === undefined;
+  if (s === null || s === undefined) return false;
+  if (/^-?\d+(\.\d+)?$/.test(String(v)) && /^-?\d+(\.\d+)?$/.test(String(s))) return new Decimal(String(s)).eq(String(v));
+  return String(s) === String(v);
+}
+
+/** The fields whose incoming value differs from the stored one (decimals by value, the rest as text), or null. */
+function changesOf(stored: Record<string, unknown>, incoming: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> | null {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [k, v] of Object.entries(incoming)) if (!sameValue(stored[k], v)) out[k] = { from: stored[k] ?? null, to: v ?? null };
+  return Object.keys(out).length ? out : null;
 }
 
 /**
@@ -70,10 +89,15 @@ function differs(stored: Record<string, unknown>, incoming: Record<string, unkno
  */
 export async function applyLegacyWorkbook(trx: Knex.Transaction, registries: Registries, file: string, content: Buffer, createdBy: string | null): Promise<LegacySummary> {
   const wb: ExcelJS.Workbook = await loadWorkbook(file, content);
-  const summary: LegacySummary = { buildings: tally(), premises: tally(), meters: tally(), radiators: tally(), readings: { new: 0, existing: 0 }, errors: [] };
+  const summary: LegacySummary = { rows: [], buildings: tally(), premises: tally(), meters: tally(), radiators: tally(), readings: { new: 0, existing: 0 }, errors: [] };
   const sheet = (name: SheetName) => {
     const ws = wb.getWorksheet(name);
     return ws ? sheetTable(ws) : null;
+  };
+  /** Counts a row's action and lists it. */
+  const note = (sheet: LegacyRow['sheet'], line: number, key: string, action: LegacyRow['action'], changes?: Record<string, { from: unknown; to: unknown }> | null) => {
+    summary[sheet === 'Buildings' ? 'buildings' : sheet === 'Premises' ? 'premises' : 'meters'][action]++;
+    if (summary.rows.length < LEGACY_ROWS_LISTED) summary.rows.push({ sheet, line, key, action, ...(changes ? { changes } : {}) });
   };
   const err = (s: SheetName, line: number, col: string, message: string) => {
     const column = (LEGACY_SHEETS[s] as readonly string[]).indexOf(col) + 1;
@@ -103,14 +127,15 @@ export async function applyLegacyWorkbook(trx: Knex.Transaction, registries: Reg
       }
       const values = { address, total_area: area, notes: blank(get(cells, 'notes')), time_zone: blank(get(cells, 'time_zone')) ?? 'Europe/Moscow' };
       const existing = buildingIds.has(name) ? await trx('buildings').where({ id: buildingIds.get(name) }).first() : undefined;
+      const changes = existing ? changesOf(existing, values) : null;
       if (!existing) {
         const [row] = await trx('buildings').insert({ name, ...values }).returning('id');
         buildingIds.set(name, row.id);
-        summary.buildings.create++;
-      } else if (differs(existing, values)) {
+        note('Buildings', line, name, 'create');
+      } else if (changes) {
         await trx('buildings').where({ id: existing.id }).update({ ...values, updated_at: trx.fn.now() });
-        summary.buildings.update++;
-      } else summary.buildings.unchanged++;
+        note('Buildings', line, name, 'update', changes);
+      } else note('Buildings', line, name, 'unchanged');
     }
   }
 
@@ -154,16 +179,18 @@ export async function applyLegacyWorkbook(trx: Knex.Transaction, registries: Reg
       }
       const values = { area, kind, floor, entrance, account_number: blank(get(cells, 'account_number')), acceptance_date: acceptanceDay };
       const existing = await trx('premises').where({ building_id: buildingId, number }).first();
+      const key = `${building} / ${number}`;
       if (!existing) {
         const [row] = await trx('premises').insert({ building_id: buildingId, number, ...values }).returning('id');
         premiseIds.set(premiseKey(building, number), row.id);
-        summary.premises.create++;
+        note('Premises', line, key, 'create');
       } else {
         premiseIds.set(premiseKey(building, number), existing.id);
-        if (differs(existing, values)) {
+        const changes = changesOf(existing, values);
+        if (changes) {
           await trx('premises').where({ id: existing.id }).update({ ...values, updated_at: trx.fn.now() });
-          summary.premises.update++;
-        } else summary.premises.unchanged++;
+          note('Premises', line, key, 'update', changes);
+        } else note('Premises', line, key, 'unchanged');
       }
     }
   }
@@ -223,13 +250,14 @@ export async function applyLegacyWorkbook(trx: Knex.Transaction, registries: Reg
         }
         const [row] = await trx('meters').insert({ serial, ...values }).returning('id');
         meterId = row.id;
-        summary.meters.create++;
+        note('Meters', line, serial, 'create');
       } else {
         meterId = existing.id;
-        if (differs(existing, values)) {
+        const changes = changesOf(existing, values);
+        if (changes) {
           await trx('meters').where({ id: existing.id }).update({ ...values, updated_at: trx.fn.now() });
-          summary.meters.update++;
-        } else summary.meters.unchanged++;
+          note('Meters', line, serial, 'update', changes);
+        } else note('Meters', line, serial, 'unchanged');
       }
       const model = blank(get(cells, 'radiator_model'));
       if (model) {
