@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { parseReadingsCsv, decodeText } from '../../src/services/intake/readings-csv.js';
+import { csvBatches } from '../../src/services/intake/readings-stream.js';
 import { parseReadingDate, parseReadingValue } from '../../src/services/intake/readings-file.js';
 import { InputError } from '../../src/plugin-api/errors.js';
 
@@ -99,6 +100,46 @@ describe('intake/readings-csv', () => {
         }),
         { numRuns: 3000, seed: 7 },
       );
+    });
+
+    it('the streaming parser (openamr import of big files) reads mutated files as the whole-file parser does, in chunks of any size', async () => {
+      const seed = Buffer.from('serial;date;value;unit;error_code\r\nA1;01.02.2024;1710;units;\nA2;2024-02-01;5,5;;E2\n"B,3";2024-02-01T12:30;7;;\nA4;01.02.2024 08:15;1 710,5;m3;\n');
+      const outcome = async (b: Buffer, chunk: number) => {
+        try {
+          const readings: unknown[] = [];
+          const problems: unknown[] = [];
+          const open = async function* () {
+            for (let i = 0; i < b.length; i += chunk) yield b.subarray(i, i + chunk);
+          };
+          for await (const batch of csvBatches(open, 'fuzz.csv', 3)) {
+            readings.push(...batch.readings.map((r) => ({ ...r, sourceKey: undefined })));
+            problems.push(...batch.problems.map((p) => `${p.line}:${p.column}:${p.code}`));
+          }
+          return { readings, problems };
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          return { refused: true };
+        }
+      };
+      let read = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(fc.nat(seed.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(seed.length), fc.integer({ min: 1, max: 64 }), async (edits, cut, chunk) => {
+          const b = Buffer.from(seed.subarray(0, Math.max(1, cut)));
+          for (const [i, v] of edits) if (i < b.length) b[i] = v;
+          let whole: unknown;
+          try {
+            const batch = parseReadingsCsv('fuzz.csv', b);
+            whole = { readings: batch.readings.map((r) => ({ ...r, sourceKey: undefined })), problems: batch.problems.map((p) => `${p.line}:${p.column}:${p.code}`) };
+          } catch (err) {
+            if (!(err instanceof InputError)) throw err;
+            whole = { refused: true };
+          }
+          expect(await outcome(b, chunk)).to.deep.equal(whole);
+          if ((whole as { readings?: unknown[] }).readings?.length) read++;
+        }),
+        { numRuns: 1500, seed: 11 },
+      );
+      expect(read, 'many mutated files still hold readings').to.be.greaterThan(300);
     });
   });
 });
