@@ -6,3 +6,16 @@ export { describeDeviceType, describeReaderDriver, describeReportGenerator, norm
 export { createReportDataSource } from '../services/report-data-source.js';
 export { multipart } from './multipart.js';
 export { DEMO_BUILDING, DEMO_METERS, DEMO_MONTHLY_HEAT, DEMO_PREMISES, type DemoMeter } from '../demo/demo-data.js';
+export {
+  assertWorkbookCells,
+  describeReportFixtures,
+  loadReportFixture,
+  readReportFixture,
+  readWorkbook,
+  type FixtureMeter,
+  type FixtureReading,
+  type LoadedReportFixture,
+  type ReportFixtureInput,
+  type ReportFixturesSuite,
+  type WorkbookCell,
+} from './report-fixture.js';
