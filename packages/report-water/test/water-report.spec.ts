@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { Decimal } from 'decimal.js';
-import { createReportDataSource, createTestApp, describeReportGenerator, DEMO_METERS, type TestApp } from '@openamr/core/testing';
+import { createReportDataSource, createTestApp, describeReportFixtures, describeReportGenerator, DEMO_METERS, type TestApp } from '@openamr/core/testing';
 import { WaterReport } from '../src/index.js';
 
 /** The demo's readings, as loaded: serial → day → value. */
@@ -15,6 +15,12 @@ async function sheetRows(payload: Buffer, name: string): Promise<unknown[][]> {
   wb.getWorksheet(name)!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
   return rows;
 }
+
+describeReportFixtures({
+  generatorId: 'water.consumption',
+  plugins: [{ package: '@openamr/report-water' }],
+  fixturesDir: new URL('./fixtures/', import.meta.url).pathname,
+});
 
 describe('report-water: water.consumption on the demo building', () => {
   let app: TestApp;
