@@ -1,13 +1,19 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { Decimal } from 'decimal.js';
-import { createReportDataSource, createTestApp, describeReportGenerator, DEMO_METERS, DEMO_MONTHLY_HEAT, type TestApp } from '@openamr/core/testing';
+import { createReportDataSource, createTestApp, describeReportFixtures, describeReportGenerator, DEMO_METERS, DEMO_MONTHLY_HEAT, type TestApp } from '@openamr/core/testing';
 import { HeatMeterReport } from '../src/index.js';
 
 const D = Decimal.clone({ precision: 60 });
 const meter = DEMO_METERS.find((m) => m.serial === 'ТС6-1')!;
 const reading = (day: string) => meter.readings.find(([d]) => d === day)!;
 const odpu = (day: string) => DEMO_MONTHLY_HEAT.find(([d]) => d === day)![1];
+
+describeReportFixtures({
+  generatorId: 'heat-meters.consumption',
+  plugins: [{ package: '@openamr/report-heat-meters' }],
+  fixturesDir: new URL('./fixtures/', import.meta.url).pathname,
+});
 
 describe('report-heat-meters: heat-meters.consumption on the demo building', () => {
   let app: TestApp;
