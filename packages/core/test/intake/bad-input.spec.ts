@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.js';
 import { multipart } from '../../src/testing/multipart.js';
-import { main } from '../../src/cli/main.js';
 import { parseReadingsFile } from '../../src/services/intake/readings-csv.js';
 import { InputError } from '../../src/plugin-api/errors.js';
 import { ImportService } from '../../src/services/intake/import-service.js';
@@ -116,15 +115,17 @@ describe('intake: bad input', function () {
     expect(refused).to.be.instanceOf(InputError);
     expect((refused as InputError).details).to.include({ line: 1, field: 'serial' });
     expect(await counts()).to.deep.equal(before);
-    writeFileSync(path, Buffer.concat([Buffer.from('serial;date;value\n'), Buffer.alloc(1024, 0)]));
-    const err: string[] = [];
-    const code = await main(['import', path], {
-      stdout: { write: () => true } as never,
-      stderr: { write: (s: string) => err.push(s) } as never,
-      env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', LOG_LEVEL: 'silent', OPENAMR_CONFIG: join(dir, 'none.json') },
-      cwd: dir,
-    });
-    expect(code).to.equal(1);
+    // Binary data after a good header, through the same streaming path (the CLI's, cli/import-command.spec runs the command itself).
+    writeFileSync(path, Buffer.concat([Buffer.from('serial;date;value\nA1-1;01.05.2024;2100\n'), Buffer.alloc(1024, 0)]));
+    let binary: unknown;
+    try {
+      await imports.importStream(SYSTEM_ACTOR, { fileName: 'big.csv', open: () => createReadStream(path, { highWaterMark: 1 << 20 }) }, { dryRun: false, skipBad: true });
+    } catch (e) {
+      binary = e;
+    }
+    expect(binary).to.be.instanceOf(InputError);
+    expect((binary as InputError).message).to.contain('не текстовый файл');
+    expect(await counts()).to.deep.equal(before);
   });
 
   it('never throws anything but InputError on mutated workbooks', async () => {

@@ -97,5 +97,20 @@ describe('server/routes/import-routes', () => {
     expect(t.payload).to.contain('serial;date;value;unit;error_code');
     const x = await app.inject({ method: 'GET', url: '/api/imports/templates/readings.xlsx', cookie });
     expect(x.headers['content-type']).to.contain('spreadsheetml');
+    // Each parses to its three example readings; only the registry may object (W-123456 is no meter here).
+    for (const [name, content] of [['readings.csv', t.rawPayload], ['readings.xlsx', x.rawPayload]] as const) {
+      const dry = (await upload(name, content)).json();
+      expect(dry, name).to.include({ readings: 3, format: name.endsWith('.csv') ? 'csv' : 'xlsx' });
+      expect(dry.errors.map((e: { line: number; code: string }) => `${e.line}:${e.code}`), name).to.deep.equal(['3:unknown-meter']);
+    }
+  });
+
+  it('refuses readings after a meter’s decommission and before its installation, by line', async () => {
+    const p = (await app.inject({ method: 'GET', url: '/api/search?serial=A3-1', cookie })).json().items[0];
+    const m = (await app.inject({ method: 'POST', url: '/api/meters', cookie, payload: { serial: 'WINDOW-1', deviceTypeId: 'core.water-meter', premiseId: p.premiseId, installedOn: '2024-02-01' } })).json();
+    expect((await app.inject({ method: 'PATCH', url: `/api/meters/${m.id}`, cookie, payload: { decommissionedOn: '2024-04-30' } })).statusCode).to.be.oneOf([200, 204]);
+    const dry = (await upload('window.csv', 'serial;date;value\nWINDOW-1;31.01.2024;1\nWINDOW-1;01.03.2024;2\nWINDOW-1;01.05.2024;3\n')).json();
+    expect(dry.errors.map((e: { line: number; code: string; field: string }) => `${e.line}:${e.code}:${e.field}`)).to.deep.equal(['2:before-install:date', '4:after-decommission:date']);
+    expect(dry.new).to.equal(1);
   });
 });
