@@ -48,6 +48,7 @@ describe('intake: bad input', function () {
     ['header only', Buffer.from('serial;date;value\r\n'), /только заголовок/],
     ['wrong header', Buffer.from('a;b;c\n1;2;3\n'), /нет столбцов serial, date, value/],
     ['binary garbage', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0x02, 0x03]), /не текстовый файл/],
+    ['UTF-16 (as Excel saves «Unicode text»)', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('serial;date;value\r\nA1-1;01.05.2024;2100\r\n', 'utf16le')]), /кодировка UTF-16 не поддерживается/],
     ['a damaged workbook', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 7)]), /поврежденный файл Excel/],
     ['old .xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), /\.xls не поддерживается/],
   ];

@@ -2,15 +2,13 @@ import { TextDecoder } from 'node:util';
 import { InputError } from '../../plugin-api/errors.js';
 import type { ReadBatch } from '../../plugin-api/reader-driver.js';
 import { mapHeader, rowsToBatch } from './readings-file.js';
-import { splitCsvLine } from './table-file.js';
+import { refuseNonText, splitCsvLine } from './table-file.js';
 
 export type ByteSource = () => AsyncIterable<Buffer>;
 
 /** UTF-8 unless the file's first megabyte is not valid UTF-8 (then Windows-1251); a BOM is skipped. */
 function chooseDecoder(head: Buffer, file: string): { decoder: TextDecoder; skip: number } {
-  if (head.includes(0)) {
-    throw new InputError({ ru: `${file}: это не текстовый файл (двоичные данные)`, en: `${file}: not a text file (binary data)` }, { file });
-  }
+  refuseNonText(head, file);
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { decoder: new TextDecoder('utf-8'), skip: 3 };
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });

@@ -1,11 +1,22 @@
 import ExcelJS from 'exceljs';
 import { InputError } from '../../plugin-api/errors.js';
 
-/** UTF-8 (with or without BOM) or, when it is not valid UTF-8, Windows-1251. */
-export function decodeText(content: Buffer, file: string): string {
+/** Refuses what is not text in UTF-8 or Windows-1251: UTF-16 (by its byte order mark) and binary data (NUL bytes). */
+export function refuseNonText(content: Buffer, file: string): void {
+  if ((content[0] === 0xff && content[1] === 0xfe) || (content[0] === 0xfe && content[1] === 0xff)) {
+    throw new InputError(
+      { ru: `${file}: кодировка UTF-16 не поддерживается — сохраните файл в UTF-8 или Windows-1251`, en: `${file}: UTF-16 is not supported — save the file as UTF-8 or Windows-1251` },
+      { file, line: 1 },
+    );
+  }
   if (content.includes(0)) {
     throw new InputError({ ru: `${file}: это не текстовый файл (двоичные данные)`, en: `${file}: not a text file (binary data)` }, { file });
   }
+}
+
+/** UTF-8 (with or without BOM) or, when it is not valid UTF-8, Windows-1251. */
+export function decodeText(content: Buffer, file: string): string {
+  refuseNonText(content, file);
   const body = content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf ? content.subarray(3) : content;
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(body);
