@@ -5,19 +5,30 @@ import { addDays } from './report-output.js';
 /** Decimals for unit conversion: far more digits than any meter has. */
 const D = Decimal.clone({ precision: 60 });
 
-/** Gcal per unit of energy (1 Gcal = 4.1868 GJ; 1 MWh = 3.6 GJ). */
-const GCAL_PER_UNIT: Record<string, Decimal> = {
-  Gcal: new D(1),
-  GJ: new D(1).div('4.1868'),
-  MJ: new D(1).div('4186.8'),
-  MWh: new D('3.6').div('4.1868'),
-  kWh: new D('3.6').div('4186.8'),
-};
+/**
+ * How many of each energy unit make one Gcal, exactly: 1 Gcal = 4.1868 GJ = 4186.8 MJ =
+ * 1.163 MWh = 1163 kWh (the international-table calorie; 1 MWh = 3.6 GJ).
+ */
+export const ENERGY_UNITS_PER_GCAL = { Gcal: '1', GJ: '4.1868', MJ: '4186.8', MWh: '1.163', kWh: '1163' } as const;
+export type EnergyUnit = keyof typeof ENERGY_UNITS_PER_GCAL;
 
-/** An energy value in Gcal, exactly; undefined for a unit that is not energy. */
+/** The conversion's decimals: 60 significant digits, half-even (as the allocation engine's). */
+const GCAL = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN });
+const PER_GCAL = new Map(Object.entries(ENERGY_UNITS_PER_GCAL).map(([unit, n]) => [unit, new GCAL(n)]));
+
+/** Whether `unit` is an energy unit `toGcal` converts. */
+export function isEnergyUnit(unit: string): unit is EnergyUnit {
+  return PER_GCAL.has(unit);
+}
+
+/**
+ * An energy value in Gcal: one division by the exact factor, correctly rounded to 60
+ * significant digits (exact whenever the quotient has fewer, e.g. 8.3736 GJ → 2); undefined
+ * for a unit that is not energy.
+ */
 export function toGcal(value: string, unit: string): string | undefined {
-  const f = GCAL_PER_UNIT[unit];
-  return f ? new D(value).mul(f).toString() : undefined;
+  const per = PER_GCAL.get(unit);
+  return per ? new GCAL(value).div(per).toString() : undefined;
 }
 
 /** One installation of a meter inside a report period: the boundary days of its consumption. */

@@ -1,5 +1,5 @@
 import { classify, type Method } from './classify.js';
-import { D, EX, PER_GCAL, assertExact, PER_W, W, ZERO, dec, exact, fixed4, fixedHalfUp, quotient, scaleOf, type Dec, type Exact, type HeatUnit } from './decimal.js';
+import { D, EX, PER_GCAL, assertExact, PER_W, W, ZERO, dec, exact, fixed4, fixedHalfUp, quotient, scaleOf, toGcal, type Dec, type Exact, type HeatUnit } from './decimal.js';
 import { addDays } from './days.js';
 import { failure } from './errors.js';
 import { validateAllocationInput, type AllocationInput, type PremiseInput, type PremiseKind } from './input-schema.js';
@@ -49,7 +49,7 @@ function workPremise(premise: PremiseInput, input: AllocationInput, d1: string, 
     serial: h.serial,
     unit: h.unit,
     ...windowDetail(w),
-    gcal: w.delta ? w.delta.div(PER_GCAL[h.unit]).toString() : null,
+    gcal: w.delta ? toGcal(w.delta, h.unit).toString() : null,
   }));
 
   const inPeriod = taking.map((x, i) => ({ ...x, detail: allocators[i]! })).filter((x) => x.w.inPeriod);
@@ -158,7 +158,7 @@ export function allocateValidated(input: AllocationInput): AllocationResult {
     buildingMeter = { unit, startDate: d1, endDate: end, startValue: a.toString(), endValue: b.toString() };
   }
   if (q0.lte(0)) return failure('NON_POSITIVE_HEAT');
-  const q = quotient(q0, PER_GCAL[unit]);
+  const q = toGcal(q0, unit);
 
   // Steps 3–6. Meter windows, heat-meter premises, classification, units.
   const work = input.premises.map((p) => workPremise(p, input, d1, end));

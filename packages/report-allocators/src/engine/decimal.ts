@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import { ENERGY_UNITS_PER_GCAL as PER, toGcal as gcalOf } from '@openamr/core/plugin-api';
 
 /** The engine's own Decimal: 60 significant digits, half-even for internal divisions (spec: Arithmetic). */
 export const D = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN });
@@ -37,12 +38,12 @@ export const STEP = new D('0.0001');
 
 export type HeatUnit = 'Gcal' | 'GJ' | 'MWh' | 'kWh';
 
-/** `1 Gcal = 4.1868 GJ = 1.163 MWh = 1163 kWh`. */
+/** `1 Gcal = 4.1868 GJ = 1.163 MWh = 1163 kWh`: the core's factors (one table for every report). */
 export const PER_GCAL: Record<HeatUnit, Dec> = {
-  Gcal: new D(1),
-  GJ: new D('4.1868'),
-  MWh: new D('1.163'),
-  kWh: new D('1163'),
+  Gcal: new D(PER.Gcal),
+  GJ: new D(PER.GJ),
+  MWh: new D(PER.MWh),
+  kWh: new D(PER.kWh),
 };
 
 /**
@@ -50,17 +51,20 @@ export const PER_GCAL: Record<HeatUnit, Dec> = {
  * product of the three factors and `PER_W[unit] = W / PER_GCAL[unit]` an exact decimal. It
  * lets sums of heat in different units stay exact until one final division.
  */
-export const W: Exact = new EX('4.1868').times('1.163').times('1163');
+export const W: Exact = new EX(PER.GJ).times(PER.MWh).times(PER.kWh);
 export const PER_W: Record<HeatUnit, Exact> = {
   Gcal: W,
-  GJ: new EX('1.163').times('1163'),
-  MWh: new EX('4.1868').times('1163'),
-  kWh: new EX('4.1868').times('1.163'),
+  GJ: new EX(PER.MWh).times(PER.kWh),
+  MWh: new EX(PER.GJ).times(PER.kWh),
+  kWh: new EX(PER.GJ).times(PER.MWh),
 };
 
-/** A heat quantity in Gcal (one division at 60 digits). */
-export function toGcal(value: Dec, unit: HeatUnit): Dec {
-  return value.div(PER_GCAL[unit]);
+/**
+ * A heat quantity in Gcal: the core's `toGcal` (one division at 60 digits, half-even, as this
+ * engine's `D`), so the allocation and the heat-meter report convert alike.
+ */
+export function toGcal(value: Dec | Exact, unit: HeatUnit): Dec {
+  return new D(gcalOf(new D(value).toString(), unit)!);
 }
 
 /** Fixed 4 decimals, half-up (the spec's final rounding of Q and of R_i). */
