@@ -272,6 +272,54 @@ describe('polling: concentrators, poll runner, journal, scheduler', () => {
       expect((await readingsOf('P-1')).filter((r) => r.day === '2024-01-21')).to.have.length(1);
     });
 
+    it('polls a disabled schedule (or a disabled concentrator) never, and an enabled one again', async function () {
+      this.timeout(30_000);
+      const folder = mkdtempSync(join(tmpdir(), 'amr-poll-off-'));
+      const c = await concentrator('polling.folder', { path: folder });
+      const off = await app.inject({ method: 'PUT', url: `/api/concentrators/${c.id}/schedule`, cookie: manager, payload: { cron: '* * * * * *', enabled: false } });
+      expect(off.statusCode, off.payload).to.equal(200);
+      const shown = (await app.inject({ method: 'GET', url: `/api/concentrators/${c.id}/schedule`, cookie: operator })).json();
+      expect(shown).to.include({ cron: '* * * * * *', enabled: false });
+      const k = app.database.knex;
+      const slotsOf = async () => Number((await k('schedule_slots as s').join('schedules as sc', 'sc.id', 's.schedule_id').where('sc.concentrator_id', c.id).count({ n: '*' }))[0]!.n);
+      const scheduler = app.container.resolve(Scheduler);
+      await scheduler.start();
+      try {
+        await new Promise((r) => setTimeout(r, 2500));
+        expect(await slotsOf(), 'disabled schedule').to.equal(0);
+        // Enabled schedule, disabled concentrator: still nothing.
+        expect((await app.inject({ method: 'PATCH', url: `/api/concentrators/${c.id}`, cookie: manager, payload: { enabled: false } })).statusCode).to.equal(200);
+        expect((await app.inject({ method: 'PUT', url: `/api/concentrators/${c.id}/schedule`, cookie: manager, payload: { cron: '* * * * * *', enabled: true } })).statusCode).to.equal(200);
+        await scheduler.reload();
+        await new Promise((r) => setTimeout(r, 2500));
+        expect(await slotsOf(), 'disabled concentrator').to.equal(0);
+        expect((await app.inject({ method: 'PATCH', url: `/api/concentrators/${c.id}`, cookie: manager, payload: { enabled: true } })).statusCode).to.equal(200);
+        await scheduler.reload();
+        for (let i = 0; i < 60 && (await slotsOf()) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+        expect(await slotsOf(), 'enabled again').to.be.greaterThan(0);
+      } finally {
+        await scheduler.stop();
+        await app.container.resolve(PollRunner).shutdown();
+      }
+    });
+
+    it('on shutdown waits for a poll that ends within the grace period: the run is ok and its slot completed', async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'amr-poll-grace-'));
+      writeFileSync(join(folder, 'a.csv'), 'serial;date;value\nP-2;24.01.2024;390\n');
+      const c = await concentrator('polling.folder', { path: folder, delayMs: 400 });
+      const [schedule] = await app.database.knex('schedules').insert({ concentrator_id: c.id, cron: '0 0 1 1 *', enabled: false }).returning('id');
+      const node = await createApp({ config: { ...app.config, polling: { ...app.config.polling, graceMs: 5000 } }, database: app.database, registries: app.registries, logger: createLogger('silent') });
+      const runner = node.container.resolve(PollRunner);
+      const [slot] = await app.database.knex('schedule_slots').insert({ schedule_id: schedule.id, slot_at: new Date(), claimed_by: runner.nodeId, claimed_until: new Date(Date.now() + 60_000) }).returning('id');
+      const { runId } = await runner.start(c.id, { kind: 'schedule', slotId: slot.id });
+      await runner.shutdown();
+      const run = await app.database.knex('poll_runs').where({ id: runId }).first();
+      expect(run.outcome).to.equal('ok');
+      expect(run.readings_stored).to.equal(1);
+      expect((await app.database.knex('schedule_slots').where({ id: slot.id }).first()).completed_at).to.not.equal(null);
+      await node.stop();
+    });
+
     it('on shutdown lets a poll finish within the grace period, else aborts it and hands its slot back', async () => {
       const folder = mkdtempSync(join(tmpdir(), 'amr-poll-stop-'));
       writeFileSync(join(folder, 'a.csv'), 'serial;date;value\nP-2;25.01.2024;400\n');
