@@ -71,6 +71,12 @@ describe('plugin-ftp', () => {
 
     const again = await pollNow(c.id);
     expect(again).to.include({ outcome: 'ok', readingsStored: 0 });
+    // The cursor lost (a restored backup, a reset concentrator): the file is downloaded again and stores nothing new.
+    await app.database.knex('concentrators').where({ id: c.id }).update({ cursor: null });
+    const lost = await pollNow(c.id);
+    expect(lost).to.include({ outcome: 'ok', readingsStored: 0, duplicates: 2 });
+    const stored = await app.database.knex('readings as r').join('meters as m', 'm.id', 'r.meter_id').join('premises as p', 'p.id', 'm.premise_id').where('p.building_id', buildingId).count({ n: '*' });
+    expect(Number(stored[0]!.n)).to.equal(2);
   });
 
   it('journals a wrong password as a connection error', async () => {
