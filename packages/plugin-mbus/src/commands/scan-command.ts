@@ -1,6 +1,7 @@
 import { InputError, type CliCommand } from '@openamr/core/plugin-api';
 import { scanPrimary, scanSecondary } from '../wire/scan.js';
 import { MbusTcpClient } from '../wire/link.js';
+import { KNOWN_MANUFACTURERS } from '../device-types/index.js';
 
 /**
  * `openamr mbus scan --host H [--port 10001] [--secondary] [--timeout 200]`: lists the meters
@@ -21,7 +22,10 @@ export const scanCommand: CliCommand = {
     await client.open(3000);
     try {
       const timeout = Number(args.options.timeout);
-      const found = args.options.secondary ? await scanSecondary(client, timeout) : await scanPrimary(client, timeout, (a) => a % 50 === 0 && ctx.stderr.write(`address ${a}…\n`));
+      const unresolved = (mask: string) => void ctx.stderr.write(`several meters answer ${mask} together and cannot be told apart\n`);
+      const found = args.options.secondary
+        ? await scanSecondary(client, timeout, { manufacturers: KNOWN_MANUFACTURERS, onUnresolved: unresolved })
+        : await scanPrimary(client, timeout, (a) => a % 50 === 0 && ctx.stderr.write(`address ${a}…\n`));
       ctx.stdout.write(JSON.stringify({ meters: found.map((m) => ({ ...(m.address !== undefined ? { address: m.address } : { secondary: m.secondary }), serial: m.slave.id, manufacturer: m.slave.manufacturer, medium: m.slave.medium })) }, null, 2) + '\n');
       return 0;
     } finally {

@@ -20,5 +20,8 @@ export const MBUS_DEVICE_TYPES: readonly MbusDeviceType[] = [
   relayPadpuls,
 ];
 
+/** The manufacturers of the known models: tried when a secondary scan must tell meters apart by manufacturer. */
+export const KNOWN_MANUFACTURERS: readonly string[] = [...new Set(MBUS_DEVICE_TYPES.flatMap((t) => t.detection?.mbus?.manufacturer ?? []))];
+
 export * from './mbus-device-type.js';
 export { CORE_RULES } from './rules.js';

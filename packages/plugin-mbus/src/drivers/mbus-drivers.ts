@@ -15,6 +15,7 @@ import { REQ_UD2, SELECTED, SND_NKE, ACK, selectFrame, shortFrame } from '../wir
 import { MbusSerialClient, MbusTcpClient, NoAnswer, type MbusLink } from '../wire/link.js';
 import { deviceTypeOfSlave, telegramReading, type PulseSetting } from './readings.js';
 import { scanPrimary, scanSecondary } from '../wire/scan.js';
+import { KNOWN_MANUFACTURERS } from '../device-types/index.js';
 
 export interface MbusMeterSetting {
   /** Primary address 0–250, or… */
@@ -145,7 +146,7 @@ abstract class MbusDriver<S extends MbusSettings> implements PollReaderDriver<S>
     const link = await this.connect(target, ctx.signal);
     try {
       const secondary = options.mode === 'secondary';
-      const found = secondary ? await scanSecondary(link, target.settings.timeoutMs) : await scanPrimary(link, target.settings.timeoutMs);
+      const found = secondary ? await scanSecondary(link, target.settings.timeoutMs, { manufacturers: KNOWN_MANUFACTURERS }) : await scanPrimary(link, target.settings.timeoutMs);
       return found.map((m) => {
         const deviceTypeId = deviceTypeOfSlave(m.slave);
         const where = m.address !== undefined && !secondary ? `адрес ${m.address}` : `вторичный адрес ${m.secondary}`;

@@ -24,8 +24,11 @@ export function secondaryOf(frame: Uint8Array): string {
   return `${id}${man}${d[6]!.toString(16).padStart(2, '0')}${d[7]!.toString(16).padStart(2, '0')}`.toUpperCase();
 }
 
+/** EN 13757-3 wildcards: an F nibble of the identification number, FFFF for the manufacturer, FF for version or medium. */
 function matches(mask: string, secondary: string): boolean {
-  return [...mask].every((c, i) => c === 'F' || c === secondary[i]);
+  const id = [...mask.slice(0, 8)].every((c, i) => c === 'F' || c === secondary[i]);
+  const field = (from: number, to: number) => /^F+$/.test(mask.slice(from, to)) || mask.slice(from, to) === secondary.slice(from, to);
+  return id && field(8, 12) && field(12, 14) && field(14, 16);
 }
 
 /**
