@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -78,7 +80,40 @@ describe('cli import', () => {
     expect(lines.find((l) => l.startsWith('many.csv:3:'))).to.match(/^many\.csv:3:value: Показание 1 за 2024-05-01 меньше предыдущего/);
     expect(JSON.parse(manyRun.stdout).errors).to.have.length(1_000);
     expect(await readings()).to.equal(base + 2);
+    // --building: meters of another building are refused.
+    const [other] = await db.knex('buildings').insert({ name: 'Другой дом', address: 'ул. Другая, 2' }).returning('id');
+    writeFileSync(join(dir, 'may.csv'), 'serial;date;value\nA2-1;02.05.2024;1801\n');
+    const elsewhere = await cli(['import', 'may.csv', '--building', other.id]);
+    expect(elsewhere.code).to.equal(1);
+    expect(elsewhere.stderr).to.contain('may.csv:2:serial: Прибор A2-1 не относится к этому объекту');
+    expect(await readings()).to.equal(base + 2);
     expect((await cli(['import', 'nowhere.csv'])).code).to.equal(1);
     expect((await cli(['import'])).code).to.equal(2);
+  });
+
+  it('with the embedded database, refuses to run while another process owns it, and runs once that process is gone', async function () {
+    this.timeout(120_000);
+    const data = mkdtempSync(join(tmpdir(), 'amr-import-lock-'));
+    const owner = spawn('sleep', ['60']);
+    try {
+      writeFileSync(join(data, 'openamr.lock'), String(owner.pid));
+      const env = { OPENAMR_DATA_DIR: data, LOG_LEVEL: 'silent' };
+      const run = async () => {
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = await main(['demo'], { stdout: { write: (s: string) => out.push(s) } as never, stderr: { write: (s: string) => err.push(s) } as never, env, cwd: dir });
+        return { code, stderr: err.join('') };
+      };
+      const busy = await run();
+      expect(busy.code).to.equal(1);
+      expect(busy.stderr).to.contain(`занята процессом ${owner.pid}`);
+      owner.kill('SIGKILL');
+      await once(owner, 'exit');
+      const free = await run();
+      expect(free.code, free.stderr).to.equal(0);
+    } finally {
+      if (owner.exitCode === null && owner.signalCode === null) owner.kill('SIGKILL');
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 });
