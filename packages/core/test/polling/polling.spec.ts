@@ -303,42 +303,37 @@ describe('polling: concentrators, poll runner, journal, scheduler', () => {
       }
     });
 
-    it('on shutdown waits for a poll that ends within the grace period: the run is ok and its slot completed', async () => {
-      const folder = mkdtempSync(join(tmpdir(), 'amr-poll-grace-'));
-      writeFileSync(join(folder, 'a.csv'), 'serial;date;value\nP-2;24.01.2024;390\n');
-      const c = await concentrator('polling.folder', { path: folder, delayMs: 400 });
-      const [schedule] = await app.database.knex('schedules').insert({ concentrator_id: c.id, cron: '0 0 1 1 *', enabled: false }).returning('id');
-      const node = await createApp({ config: { ...app.config, polling: { ...app.config.polling, graceMs: 5000 } }, database: app.database, registries: app.registries, logger: createLogger('silent') });
-      const runner = node.container.resolve(PollRunner);
-      const [slot] = await app.database.knex('schedule_slots').insert({ schedule_id: schedule.id, slot_at: new Date(), claimed_by: runner.nodeId, claimed_until: new Date(Date.now() + 60_000) }).returning('id');
-      const { runId } = await runner.start(c.id, { kind: 'schedule', slotId: slot.id });
-      await runner.shutdown();
-      const run = await app.database.knex('poll_runs').where({ id: runId }).first();
-      expect(run.outcome).to.equal('ok');
-      expect(run.readings_stored).to.equal(1);
-      expect((await app.database.knex('schedule_slots').where({ id: slot.id }).first()).completed_at).to.not.equal(null);
-      await node.stop();
-    });
-
-    it('on shutdown lets a poll finish within the grace period, else aborts it and hands its slot back', async () => {
+    /** A node polling a scheduled slot of a folder concentrator that takes `delayMs`, started and shut down with `graceMs`. */
+    async function shutDownDuringPoll(day: string, delayMs: number, graceMs: number) {
       const folder = mkdtempSync(join(tmpdir(), 'amr-poll-stop-'));
-      writeFileSync(join(folder, 'a.csv'), 'serial;date;value\nP-2;25.01.2024;400\n');
-      const c = await concentrator('polling.folder', { path: folder, delayMs: 5000 });
+      writeFileSync(join(folder, 'a.csv'), `serial;date;value\nP-2;${day};400\n`);
+      const c = await concentrator('polling.folder', { path: folder, delayMs });
       const [schedule] = await app.database.knex('schedules').insert({ concentrator_id: c.id, cron: '0 0 1 1 *', enabled: false }).returning('id');
-      const node = await createApp({ config: { ...app.config, polling: { ...app.config.polling, graceMs: 200 } }, database: app.database, registries: app.registries, logger: createLogger('silent') });
+      const node = await createApp({ config: { ...app.config, polling: { ...app.config.polling, graceMs } }, database: app.database, registries: app.registries, logger: createLogger('silent') });
       const runner = node.container.resolve(PollRunner);
       const [slot] = await app.database.knex('schedule_slots').insert({ schedule_id: schedule.id, slot_at: new Date(), claimed_by: runner.nodeId, claimed_until: new Date(Date.now() + 60_000) }).returning('id');
       const { runId } = await runner.start(c.id, { kind: 'schedule', slotId: slot.id });
       const t = Date.now();
       await runner.shutdown();
-      expect(Date.now() - t).to.be.lessThan(3000);
-      const run = await app.database.knex('poll_runs').where({ id: runId }).first();
+      const ms = Date.now() - t;
+      await node.stop();
+      return { ms, run: await app.database.knex('poll_runs').where({ id: runId }).first(), slot: await app.database.knex('schedule_slots').where({ id: slot.id }).first() };
+    }
+
+    it('on shutdown waits for a poll that ends within the grace period: the run is ok and its slot completed', async () => {
+      const { run, slot } = await shutDownDuringPoll('24.01.2024', 400, 5000);
+      expect(run.outcome).to.equal('ok');
+      expect(run.readings_stored).to.equal(1);
+      expect(slot.completed_at).to.not.equal(null);
+    });
+
+    it('on shutdown aborts a poll that outlasts the grace period and hands its slot back', async () => {
+      const { ms, run, slot } = await shutDownDuringPoll('25.01.2024', 5000, 200);
+      expect(ms).to.be.lessThan(3000);
       expect(run.outcome).to.equal('timeout');
       expect(run.error).to.contain('узел завершает работу');
-      const back = await app.database.knex('schedule_slots').where({ id: slot.id }).first();
-      expect(back.completed_at).to.equal(null);
-      expect(new Date(back.claimed_until).getTime()).to.be.at.most(Date.now());
-      await node.stop();
+      expect(slot.completed_at).to.equal(null);
+      expect(new Date(slot.claimed_until).getTime()).to.be.at.most(Date.now());
     });
   });
 

@@ -91,6 +91,18 @@ describe('services/readings: row-by-row and bulk stores decide alike', () => {
     }
   }
 
+  /** The same file over the same history, stored by each form. */
+  async function bothStores(history: RawReading[], file: RawReading[], opts: { source: 'file'; buildingId: string | null }) {
+    const rowByRow = await run((trx, b) => storeReadings(trx, registries, b, opts), history, file);
+    const bulk = await run(async (trx, b) => {
+      async function* it() {
+        yield* b;
+      }
+      return bulkStoreReadings(trx, db.knex, copyChunks(it()), 'f.csv', opts);
+    }, history, file);
+    return { rowByRow, bulk };
+  }
+
   it('on 60 random files over random stored histories', async function () {
     this.timeout(120_000);
     let problemsSeen = 0;
@@ -106,18 +118,13 @@ describe('services/readings: row-by-row and bulk stores decide alike', () => {
       // Re-delivered rows: some of the history again (same instant, same or another value).
       for (const h of history.slice(0, 8)) file.push({ ...h, sourceKey: `f:again:${h.sourceKey}`, values: rand() < 0.5 ? h.values : { volume: '1' }, file: 'f.csv', line: file.length + 2 });
       const opts = { source: 'file' as const, buildingId: seed % 3 === 0 ? buildingA : null };
-      const rowByRow = await run((trx, b) => storeReadings(trx, registries, b, opts), history, file);
-      const bulk = await run(async (trx, b) => {
-        async function* it() {
-          yield* b;
-        }
-        return bulkStoreReadings(trx, db.knex, copyChunks(it()), 'f.csv', opts);
-      }, history, file);
+      const { rowByRow, bulk } = await bothStores(history, file, opts);
       expect(bulk, `seed ${seed}`).to.deep.equal(rowByRow);
       problemsSeen += rowByRow.problems.length;
     }
     expect(problemsSeen, 'the files exercise the rules').to.be.greaterThan(200);
   });
+
   it('refuses a value lower than a reading stored earlier the same day, in both forms', async () => {
     const history: RawReading[] = [{ meterSerial: 'EQ-1', takenAt: '2024-03-05T08:00:00', values: { volume: '2010' }, sourceKey: 'h:same-day' }];
     const file: RawReading[] = [
@@ -125,13 +132,7 @@ describe('services/readings: row-by-row and bulk stores decide alike', () => {
       { meterSerial: 'EQ-1', takenAt: '2024-03-05T18:00:00', values: { volume: '2011' }, sourceKey: 'f:same-day:higher', file: 'f.csv', line: 3 },
     ];
     const opts = { source: 'file' as const, buildingId: null };
-    const rowByRow = await run((trx, b) => storeReadings(trx, registries, b, opts), history, file);
-    const bulk = await run(async (trx, b) => {
-      async function* it() {
-        yield* b;
-      }
-      return bulkStoreReadings(trx, db.knex, copyChunks(it()), 'f.csv', opts);
-    }, history, file);
+    const { rowByRow, bulk } = await bothStores(history, file, opts);
     expect(rowByRow.problems).to.deep.equal(['2:value-decreased']);
     expect(rowByRow.stored).to.equal(1);
     expect(bulk).to.deep.equal(rowByRow);
