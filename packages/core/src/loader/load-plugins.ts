@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import Joi from 'joi';
 import semver from 'semver';
-import { isAbsolute, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { ConfigError } from '../plugin-api/errors.js';
@@ -48,8 +49,20 @@ function isMissing(err: unknown, spec: string): boolean {
   return isPath(spec) ? true : new RegExp(`^Cannot find (module|package) '${spec.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}'`).test(e.message);
 }
 
+/**
+ * A package name is looked up first in the `node_modules` of the config file's folder (a
+ * deployment folder with its own plugins), then where OpenAMR itself is installed.
+ */
+function resolveFromBaseDir(spec: string, baseDir: string): string | undefined {
+  try {
+    return pathToFileURL(createRequire(join(baseDir, 'openamr.config.json')).resolve(spec)).href;
+  } catch {
+    return undefined;
+  }
+}
+
 async function importPlugin(spec: string, baseDir: string): Promise<unknown> {
-  const target = isPath(spec) ? pathToFileURL(resolve(baseDir, spec)).href : spec;
+  const target = isPath(spec) ? pathToFileURL(resolve(baseDir, spec)).href : (resolveFromBaseDir(spec, baseDir) ?? spec);
   const mod = (await import(target)) as { default?: unknown };
   return mod.default;
 }
@@ -148,6 +161,19 @@ export async function loadPlugins(options: LoadOptions): Promise<Registries> {
           owner,
           `драйвер ${driver.id} ссылается на неизвестный тип прибора ${dt}. Загрузите плагин, который его регистрирует.`,
           `driver ${driver.id} refers to unknown device type ${dt}. Load the plugin that registers it.`,
+        );
+      }
+    }
+  }
+  for (const plugin of registries.plugins.values()) {
+    for (const part of plugin.webParts) {
+      const [table, what] =
+        part.slot === 'driver-settings' ? [registries.readerDrivers, ['драйвер', 'reader driver']] : [registries.reportGenerators, ['отчёт', 'report generator']];
+      if (!table.has(part.for)) {
+        throw startupError(
+          `${plugin.name} (${plugin.id})`,
+          `веб-часть ${part.tagName} (${part.slot}) предназначена для ${part.for}, но такой ${what[0]} не зарегистрирован. Укажите в for id существующего расширения.`,
+          `web part ${part.tagName} (${part.slot}) is for ${part.for}, but no ${what[1]} with that id is registered. Name an existing extension in "for".`,
         );
       }
     }

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPlugins } from '../../src/loader/load-plugins.js';
 import { ConfigError } from '../../src/plugin-api/errors.js';
@@ -74,6 +77,32 @@ describe('loader/load-plugins', () => {
     it('refuses an extension id outside the plugin namespace', async () => {
       const err = await loadError([{ package: './bad-extension-id.ts' }]);
       expect(err.messageIn('en')).to.contain('device type id "other.meter" must be "sloppy.<name>"');
+    });
+    it('refuses a web part whose "for" names no registered extension, naming the part and the id', async () => {
+      const err = await loadError([{ package: './stray-web-part.ts' }]);
+      expect(err.messageIn('en')).to.contain('stray-plugin (stray)').and.contain('web part amr-stray-settings (driver-settings) is for stray.bus, but no reader driver with that id is registered');
+    });
+
+    it('accepts a web part for a driver of another loaded plugin', async () => {
+      const registries = await loadPlugins({ plugins: [{ package: '@openamr/plugin-example' }], baseDir });
+      expect(registries.plugins.get('example')!.webParts.map((w) => w.for)).to.deep.equal(['example.fixture-file']);
+    });
+
+    it('resolves a package name from the node_modules of the config file’s folder first', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'openamr-loader-'));
+      try {
+        const pkgDir = join(dir, 'node_modules/@acme/local-plugin');
+        mkdirSync(pkgDir, { recursive: true });
+        writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ name: '@acme/local-plugin', version: '2.0.0', type: 'module', exports: './index.js' }));
+        // Plain JavaScript; definePlugin comes from this checkout's core (the brand must be the core's).
+        writeFileSync(join(pkgDir, 'index.js'), `export default (await import(${JSON.stringify(new URL('../../src/plugin-api/index.ts', import.meta.url).href)})).definePlugin({ id: 'local', pkg: { name: '@acme/local-plugin', version: '2.0.0' }, requires: { core: '^0.1.0' }, register() {} });\n`);
+        const registries = await loadPlugins({ plugins: [{ package: '@acme/local-plugin' }], baseDir: dir });
+        expect(registries.plugins.get('local')).to.include({ name: '@acme/local-plugin', version: '2.0.0' });
+        const missing = await loadPlugins({ plugins: [{ package: '@acme/local-plugin' }], baseDir }).then(() => null, (e: ConfigError) => e);
+        expect(missing?.messageIn('en')).to.contain('the package is not installed');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });
