@@ -12,7 +12,8 @@ import { CORPUS, corpusFrames } from './corpus.js';
 import { readAll } from './read-all.js';
 
 const frameOf = (name: string) => parseHex(readFileSync(`${CORPUS}frames/${name}`, 'utf8'));
-const variable = corpusFrames().filter((n) => frameOf(n)[6] === 0x72);
+// Every corpus frame: frames (CI 72) and fixed structure (CI 73).
+const frames = corpusFrames();
 
 
 describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
@@ -23,14 +24,14 @@ describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
     settings: driver.settingsSchema.validate({ meters: [{ address: 1 }], ...settings }).value as MbusSettings,
   });
   before(async () => {
-    sim = await startMbusSimulator({ slaves: variable.map((name, i) => ({ address: i + 1, frame: frameOf(name) })) });
+    sim = await startMbusSimulator({ slaves: frames.map((name, i) => ({ address: i + 1, frame: frameOf(name) })) });
   });
   after(() => sim?.close());
 
-  it(`reads every variable-data corpus frame (${variable.length}) over the wire exactly as the decoder reads it from the file`, async () => {
-    const batches = await readAll(driver, target({ meters: variable.map((_, i) => ({ address: i + 1 })), timeoutMs: 500 }));
-    expect(batches).to.have.length(variable.length);
-    for (const [i, name] of variable.entries()) {
+  it(`reads every corpus frame (${frames.length}, fixed structure too) over the wire exactly as the decoder reads it from the file`, async () => {
+    const batches = await readAll(driver, target({ meters: frames.map((_, i) => ({ address: i + 1 })), timeoutMs: 500 }));
+    expect(batches).to.have.length(frames.length);
+    for (const [i, name] of frames.entries()) {
       const b = batches[i]!;
       expect(b.problems.filter((p) => p.code === 'no-answer'), name).to.deep.equal([]);
       const fromFile = decodeTelegram(frameOf(name));
@@ -44,13 +45,13 @@ describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
       }
     }
     // A heat meter: energy in kWh, volume, temperatures, power in kW.
-    const kamstrup = batches[variable.indexOf('kamstrup_multical_601.hex')]!.readings[0]!;
+    const kamstrup = batches[frames.indexOf('kamstrup_multical_601.hex')]!.readings[0]!;
     expect(kamstrup.deviceTypeId).to.equal('mbus.kamstrup-multical-601');
     expect(Object.keys(kamstrup.values)).to.include.members(['energy', 'volume', 'flowTemperature', 'returnTemperature']);
   });
 
   it('lists a silent address as a problem and reads the others; selects by secondary address', async () => {
-    const second = frameOf(variable[1]!);
+    const second = frameOf(frames[1]!);
     const batches = await readAll(driver, target({ meters: [{ address: 1 }, { address: 249, serial: 'SILENT-1' }, { secondary: secondaryOf(second) }], timeoutMs: 150, retries: 1 }));
     expect(batches.map((b) => [b.readings.length + b.problems.filter((p) => p.code === 'no-values' || p.code === 'unknown-type').length, b.problems.map((p) => p.code)])).to.deep.equal([
       [1, batches[0]!.problems.map((p) => p.code)],
@@ -73,7 +74,7 @@ describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
       error = err;
     }
     expect(error).to.be.instanceOf(ConnectionError);
-    const slow = await startMbusSimulator({ slaves: [{ address: 1, frame: frameOf(variable[0]!) }], baud: 300 });
+    const slow = await startMbusSimulator({ slaves: [{ address: 1, frame: frameOf(frames[0]!) }], baud: 300 });
     try {
       const ac = new AbortController();
       setTimeout(() => ac.abort(new Error('stop')), 200);
@@ -134,7 +135,7 @@ describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
       await app.inject({ method: 'POST', url: '/api/meters', cookie, payload: { serial: kamstrup.slave.id, deviceTypeId: 'core.heat-meter', premiseId: p.id } });
       const c = await app.inject({
         method: 'POST', url: '/api/concentrators', cookie,
-        payload: { buildingId: b.id, type: 'pulsar-mbus', host: '127.0.0.1', port: sim.port, driverId: 'mbus.tcp-gateway', settings: { meters: [{ address: variable.indexOf('kamstrup_multical_601.hex') + 1 }], timeoutMs: 500 } },
+        payload: { buildingId: b.id, type: 'pulsar-mbus', host: '127.0.0.1', port: sim.port, driverId: 'mbus.tcp-gateway', settings: { meters: [{ address: frames.indexOf('kamstrup_multical_601.hex') + 1 }], timeoutMs: 500 } },
       });
       expect(c.statusCode, c.payload).to.equal(201);
       const run = (await app.inject({ method: 'POST', url: `/api/concentrators/${c.json().id}/poll`, cookie })).json();
@@ -205,6 +206,12 @@ describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
       expect(second.json().found.map((f: { serial: string; meterSetting: unknown }) => [f.serial, f.meterSetting]).sort()).to.deep.equal(
         names.map((n) => [decodeTelegram(frameOf(n)).slave.id, { secondary: secondaryOf(frameOf(n)) }]).sort(),
       );
+      // What a scan gives is what creating the meter needs: «Создать» posts its serial and type.
+      const waterstar = res.json().found[1];
+      const created = await app.inject({ method: 'POST', url: '/api/meters', cookie, payload: { serial: waterstar.serial, deviceTypeId: waterstar.deviceTypeId, premiseId: p.id } });
+      expect(created.statusCode, created.payload).to.equal(201);
+      const again = (await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/scan`, cookie, payload: {} })).json();
+      expect(again.found[1]).to.include({ serial: waterstar.serial, inRegistry: true, meterId: created.json().id });
       // The lease is let go: a poll can start right after.
       const poll = await app.inject({ method: 'POST', url: `/api/concentrators/${c.id}/poll`, cookie });
       expect(poll.statusCode, poll.payload).to.equal(202);

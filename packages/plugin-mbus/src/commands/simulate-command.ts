@@ -1,13 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError, type CliCommand } from '@openamr/core/plugin-api';
-import { parseHex, TelegramError } from '../decoder/telegram.js';
-import { secondaryOf, startMbusSimulator } from '../wire/simulator.js';
+import { decodeTelegram, parseHex, TelegramError } from '../decoder/telegram.js';
+import { hasSecondaryAddress, secondaryOf, startMbusSimulator } from '../wire/simulator.js';
 
 /**
  * `openamr simulate mbus --frames DIR --port N [--baud 2400]`: an M-Bus bus behind a TCP
- * gateway on 127.0.0.1 whose slaves answer with the recorded frames of DIR (`*.hex`, primary
- * addresses 1, 2, … in name order), for trying a concentrator without hardware. Runs until
+ * gateway on 127.0.0.1 whose slaves answer with the recorded frames of DIR (`*.hex` RSP_UD frames of variable or
+ * fixed structure, primary addresses 1, 2, … in name order; a frame that does not decode is
+ * skipped with the reason on stderr), for trying a concentrator without hardware. Runs until
  * interrupted (or `--seconds`).
  */
 export const simulateCommand: CliCommand = {
@@ -30,7 +31,7 @@ export const simulateCommand: CliCommand = {
       if (i >= 250) break;
       try {
         const frame = parseHex(await readFile(resolve(dir, name), 'utf8'));
-        if (frame[0] !== 0x68 || frame[6] !== 0x72) continue; // only variable-data responses
+        decodeTelegram(frame); // an RSP_UD the decoder reads (variable or fixed structure), else skipped with the reason
         slaves.push({ address: slaves.length + 1, frame, name });
       } catch (err) {
         if (!(err instanceof TelegramError)) throw err;
@@ -38,7 +39,7 @@ export const simulateCommand: CliCommand = {
       }
     }
     const sim = await startMbusSimulator({ slaves, port: Number(args.options.port), baud: args.options.baud ? Number(args.options.baud) : undefined });
-    ctx.stdout.write(JSON.stringify({ port: sim.port, slaves: slaves.map((s) => ({ address: s.address, secondary: secondaryOf(s.frame), file: s.name })) }, null, 2) + '\n');
+    ctx.stdout.write(JSON.stringify({ port: sim.port, slaves: slaves.map((s) => ({ address: s.address, secondary: hasSecondaryAddress(s.frame) ? secondaryOf(s.frame) : null, file: s.name })) }, null, 2) + '\n');
     await new Promise<void>((done) => {
       const stop = () => done();
       process.once('SIGINT', stop);

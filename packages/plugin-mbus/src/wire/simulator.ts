@@ -24,6 +24,11 @@ export function secondaryOf(frame: Uint8Array): string {
   return `${id}${man}${d[6]!.toString(16).padStart(2, '0')}${d[7]!.toString(16).padStart(2, '0')}`.toUpperCase();
 }
 
+/** Whether the frame carries the variable data header (CI 72/76) a selection is matched against; a fixed-structure slave is not selectable. */
+export function hasSecondaryAddress(frame: Uint8Array): boolean {
+  return frame[6] === 0x72 || frame[6] === 0x76;
+}
+
 /** EN 13757-3 wildcards: an F nibble of the identification number, FFFF for the manufacturer, FF for version or medium. */
 function matches(mask: string, secondary: string): boolean {
   const id = [...mask.slice(0, 8)].every((c, i) => c === 'F' || c === secondary[i]);
@@ -76,7 +81,7 @@ function busSlaves(
           const d = frame.subarray(7, 15);
           const mask = [3, 2, 1, 0].map((i) => d[i]!.toString(16).padStart(2, '0')).join('').toUpperCase() +
             ((d[5]! << 8) | d[4]!).toString(16).padStart(4, '0').toUpperCase() + d[6]!.toString(16).padStart(2, '0').toUpperCase() + d[7]!.toString(16).padStart(2, '0').toUpperCase();
-          const hits = [...byAddress.values()].filter((f) => matches(mask, secondaryOf(f)));
+          const hits = [...byAddress.values()].filter((f) => hasSecondaryAddress(f) && matches(mask, secondaryOf(f)));
           selected = hits.length === 1 ? hits[0] : undefined;
           if (hits.length === 1) {
             served.select++;
