@@ -17,6 +17,9 @@ export interface TechnicalMeterLine {
   premise: string;
   serial: string;
   deviceType: string;
+  /** The meter's installation inside the period: one reading a day is expected from `activeFrom` to `activeTo`. */
+  activeFrom: string;
+  activeTo: string;
   expected: number;
   received: number;
   missing: number;
@@ -33,7 +36,7 @@ export interface ConcentratorSummary {
   concentratorId: string | null;
   concentrator: string;
   meters: number;
-  /** Meters without a reading on the period's last day. */
+  /** Meters without a reading on the last day of their installation inside the period. */
   silent: number;
   /** The day most of the silent meters stopped on (their last reading's next day). */
   silentSince: string | null;
@@ -114,9 +117,12 @@ export class TechnicalReport implements ReportGenerator<BaseReportParams> {
         premise: numberOf.get(m.premiseId!)!,
         serial: m.serial,
         deviceType: type ? type.label[lang] : m.deviceTypeId,
+        activeFrom: start,
+        activeTo: end,
         expected,
-        received: Math.min(a.daysWithReadings, expected),
-        missing: Math.max(0, expected - a.daysWithReadings),
+        // Counted by the data source over the same installation days, so never more than expected.
+        received: a.daysWithReadings,
+        missing: expected - a.daysWithReadings,
         lastReadingDay: a.lastDay,
         errorCode: a.lastErrorCode,
         errorDescription: a.lastErrorCode ? (type?.errorCodes[a.lastErrorCode]?.[lang] ?? (ru ? 'код не описан' : 'unknown code')) : null,
@@ -135,7 +141,7 @@ export class TechnicalReport implements ReportGenerator<BaseReportParams> {
     for (const c of concentrators) if (!groups.has(c.id)) groups.set(c.id, []);
     const summaries: ConcentratorSummary[] = [...groups].map(([id, ls]) => {
       const c = id ? byId.get(id) : undefined;
-      const silent = ls.filter((l) => !l.lastReadingDay || l.lastReadingDay < params.to);
+      const silent = ls.filter((l) => !l.lastReadingDay || l.lastReadingDay < l.activeTo);
       const since = new Map<string, number>();
       for (const l of silent) if (l.lastReadingDay) since.set(addDays(l.lastReadingDay, 1), (since.get(addDays(l.lastReadingDay, 1)) ?? 0) + 1);
       const silentSince = [...since].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? null;

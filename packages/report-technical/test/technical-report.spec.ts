@@ -3,8 +3,14 @@ import ExcelJS from 'exceljs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createReportDataSource, createTestApp, describeReportGenerator, type TestApp } from '@openamr/core/testing';
+import { createReportDataSource, createTestApp, describeReportFixtures, describeReportGenerator, type TestApp } from '@openamr/core/testing';
 import { TechnicalReport } from '../src/index.js';
+
+describeReportFixtures({
+  generatorId: 'technical.data-completeness',
+  plugins: [{ package: '@openamr/report-technical' }, { package: '@openamr/plugin-example' }],
+  fixturesDir: new URL('./fixtures/', import.meta.url).pathname,
+});
 
 describe('report-technical: technical.data-completeness on the demo building', () => {
   let app: TestApp;

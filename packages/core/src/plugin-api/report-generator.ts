@@ -85,9 +85,9 @@ export interface RadiatorPeriodRow {
 /** What a meter did in a period, and where its data comes from (the technical report). */
 export interface MeterActivityRow {
   meterId: string;
-  /** Days in [fromDay, toDay] with at least one reading. */
+  /** Days in [fromDay, toDay] with at least one reading, counting only the meter's installation (installed_on … decommissioned_on). */
   daysWithReadings: number;
-  /** The latest reading's day on or before toDay, and its error code. */
+  /** The latest reading's day on or before toDay (and, for a decommissioned meter, its decommission day), and its error code. */
   lastDay: string | null;
   lastErrorCode: string | null;
   /** The meter's state today (F06). */

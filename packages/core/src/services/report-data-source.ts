@@ -161,15 +161,22 @@ export function createReportDataSource(db: Knex, opts: { registries?: Registries
     },
     async meterActivity(meterIds: string[], fromDay: string, toDay: string): Promise<MeterActivityRow[]> {
       if (!meterIds.length) return [];
-      // One row per meter: an index range count, the newest reading up to toDay and the
-      // concentrator of the newest polled reading (each from the (meter_id, day) index).
+      // One row per meter: an index range count over the meter's own installation inside the
+      // period, the newest reading up to toDay (or its decommission day) and the concentrator
+      // of the newest polled reading (each from the (meter_id, day) index). The period's bounds
+      // stay constants, so only its partitions are planned.
       const rows = await db
         .from(db.raw('unnest(?::uuid[]) as ids(id)', [meterIds]))
         .join('meters as m', 'm.id', 'ids.id')
-        .joinRaw('left join lateral (select count(distinct d.day)::int as n from readings d where d.meter_id = m.id and d.day between ? and ?) c on true', [fromDay, toDay])
+        .joinRaw(
+          `left join lateral (select count(distinct d.day)::int as n from readings d where d.meter_id = m.id and d.day between ? and ?
+             and (m.installed_on is null or d.day >= m.installed_on) and (m.decommissioned_on is null or d.day <= m.decommissioned_on)) c on true`,
+          [fromDay, toDay],
+        )
         .joinRaw(LAST_READING_LATERAL)
         .joinRaw(
-          `left join lateral (select x.day, x.error_code from readings x where x.meter_id = m.id and x.day <= ? order by x.day desc, x.taken_at desc limit 1) lt on true`,
+          `left join lateral (select x.day, x.error_code from readings x where x.meter_id = m.id and x.day <= ?
+             and (m.decommissioned_on is null or x.day <= m.decommissioned_on) order by x.day desc, x.taken_at desc limit 1) lt on true`,
           [toDay],
         )
         .joinRaw(

@@ -161,6 +161,24 @@ export function assertWorkbookCells(actual: Record<string, WorkbookCell[][]>, ex
   }
 }
 
+/**
+ * Expected values with the ids the database gave: the strings `$building`,
+ * `$premise:<number>` and `$concentrator:<key>` become the loaded fixture's ids.
+ */
+export function resolveIds(value: unknown, loaded: LoadedReportFixture): unknown {
+  if (typeof value === 'string') {
+    if (value === '$building') return loaded.buildingId;
+    const m = /^\$(premise|concentrator):(.+)$/.exec(value);
+    if (!m) return value;
+    const id = (m[1] === 'premise' ? loaded.premiseIds : loaded.concentratorIds).get(m[2]!);
+    if (!id) throw new Error(`fixture: expected.json names ${value}, which input.json does not have`);
+    return id;
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveIds(v, loaded));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveIds(v, loaded)]));
+  return value;
+}
+
 export interface ReportFixturesSuite {
   /** The report generator's id, e.g. `water.consumption`. */
   generatorId: string;
@@ -169,7 +187,8 @@ export interface ReportFixturesSuite {
   /**
    * Folder holding one sub-folder per case: `input.json` (a {@link ReportFixtureInput}),
    * `expected-workbook.json` (sheet name → rows of cell values) and optionally
-   * `expected.json` (`{ fileName?, warnings, explanation }` of the JSON format).
+   * `expected.json` (`{ fileName?, warnings, explanation }` of the JSON format; ids as
+   * `$building`, `$premise:<number>`, `$concentrator:<key>`).
    */
   fixturesDir: string;
 }
@@ -218,8 +237,8 @@ export function describeReportFixtures(suite: ReportFixturesSuite): void {
           const res = await generate('json', false);
           assert.equal(res.statusCode, 201, res.payload);
           const run = res.json();
-          assert.deepEqual(run.warnings, want.warnings);
-          assert.deepEqual(run.explanation, want.explanation);
+          assert.deepEqual(run.warnings, resolveIds(want.warnings, loaded));
+          assert.deepEqual(run.explanation, resolveIds(want.explanation, loaded));
         });
       });
     }
