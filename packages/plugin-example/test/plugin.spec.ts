@@ -30,16 +30,21 @@ describeReaderDriver(FixtureFileDriver, {
 describe('plugin-example', () => {
   let app: TestApp;
   let buildingId: string;
+  let cookie: string;
 
   before(async () => {
     app = await createTestApp({ plugins: [{ package: '@openamr/plugin-example' }] });
+    cookie = (await app.loginAs('operator'))!;
     const db = app.database.knex;
     [{ id: buildingId }] = await db('buildings').insert({ name: 'Дом 1', address: 'ул. Тестовая, 1' }).returning('id');
     const [{ id: premiseId }] = await db('premises').insert({ building_id: buildingId, number: '1', area: '50.5', kind: 'residential' }).returning('id');
     const [{ id: meterId }] = await db('meters').insert({ serial: 'EX-1001', device_type_id: 'example.water-meter', premise_id: premiseId }).returning('id');
     await db('meters').insert({ serial: 'EX-1002', device_type_id: 'example.water-meter', premise_id: premiseId });
+    const [{ id: premise2 }] = await db('premises').insert({ building_id: buildingId, number: '2', area: '40.0', kind: 'residential' }).returning('id');
+    const [{ id: meter2 }] = await db('meters').insert({ serial: 'EX-2001', device_type_id: 'example.water-meter', premise_id: premise2 }).returning('id');
     await db.raw(`create table if not exists readings_2024_01 partition of readings for values from ('2024-01-01') to ('2024-02-01')`);
     await db('readings').insert({ meter_id: meterId, taken_at: '2024-01-10T00:00:00Z', day: '2024-01-10', value: '12.5', unit: 'm3', source: 'manual', source_key: 'k1' });
+    await db('readings').insert({ meter_id: meter2, taken_at: '2024-01-20T00:00:00Z', day: '2024-01-20', value: '3.25', unit: 'm3', source: 'manual', source_key: 'k2' });
   });
   after(() => app?.close());
 
@@ -47,8 +52,14 @@ describe('plugin-example', () => {
     params: { buildingId, from: '2024-01-01', to: '2024-01-31', format: 'csv' },
     data: createReportDataSource(app.database.knex),
     check: (out, format) => {
-      if (format === 'json') expect(JSON.parse(String(out.content)).rows).to.have.length(2);
+      if (format === 'json') expect(JSON.parse(String(out.content)).rows).to.have.length(3);
     },
+    premisesOf: (out, format) =>
+      format === 'json'
+        ? JSON.parse(String(out.content)).rows.map((r: { premise: string }) => r.premise)
+        : String(out.content).replace(/^\uFEFF/, '').trim().split('\r\n').slice(1).map((l) => l.split(';')[0]!),
+    fileName: (format) => `Приборы Дом 1 на 2024-01-31.${format}`,
+    http: () => ({ inject: app.inject, cookie }),
   }));
 
   describe('registration', () => {
@@ -97,6 +108,7 @@ describe('plugin-example', () => {
         'Помещение;Серийный номер;Тип;Дата показания;Показание',
         '1;EX-1001;example.water-meter;2024-01-10;12.5',
         '1;EX-1002;example.water-meter;;',
+        '2;EX-2001;example.water-meter;2024-01-20;3.25',
       ]);
       expect(out.warnings).to.deep.equal(['EX-1002: нет показаний до 2024-01-31']);
     });

@@ -1,8 +1,19 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { Decimal } from 'decimal.js';
-import { createReportDataSource, createTestApp, describeReportFixtures, describeReportGenerator, DEMO_METERS, DEMO_MONTHLY_HEAT, type TestApp } from '@openamr/core/testing';
-import { HeatMeterReport } from '../src/index.js';
+import {
+  createReportDataSource,
+  createTestApp,
+  describeReportFixtures,
+  describeReportGenerator,
+  DEMO_METERS,
+  DEMO_MONTHLY_HEAT,
+  loadReportFixture,
+  readReportFixture,
+  type LoadedReportFixture,
+  type TestApp,
+} from '@openamr/core/testing';
+import { HeatMeterReport, type HeatMeterExplanation } from '../src/index.js';
 
 const D = Decimal.clone({ precision: 60 });
 const meter = DEMO_METERS.find((m) => m.serial === 'ТС6-1')!;
@@ -15,6 +26,27 @@ describeReportFixtures({
   fixturesDir: new URL('./fixtures/', import.meta.url).pathname,
 });
 
+// The conformance kit on the fixture's building: the demo has one apartment heat meter only.
+describe('report-heat-meters: heat-meters.consumption on the fixture building', () => {
+  let app: TestApp;
+  let cookie: string;
+  let loaded: LoadedReportFixture;
+  before(async () => {
+    app = await createTestApp({ plugins: [{ package: '@openamr/report-heat-meters' }] });
+    cookie = (await app.loginAs('operator'))!;
+    loaded = await loadReportFixture(app.database.knex, readReportFixture(new URL('./fixtures/units-replaced-silent/', import.meta.url).pathname));
+  });
+  after(() => app?.close());
+
+  describeReportGenerator(HeatMeterReport, () => ({
+    params: { buildingId: loaded.buildingId, from: '2024-03-01', to: '2024-03-31', format: 'xlsx' },
+    data: createReportDataSource(app.database.knex),
+    premisesOf: (out) => (out.explanation as HeatMeterExplanation).meters.map((m) => m.premise),
+    fileName: (format) => `С 2024-03-01 по 2024-03-31 Тестовый дом, 7.${format}`,
+    http: () => ({ inject: app.inject, cookie }),
+  }));
+});
+
 describe('report-heat-meters: heat-meters.consumption on the demo building', () => {
   let app: TestApp;
   let buildingId: string;
@@ -25,11 +57,6 @@ describe('report-heat-meters: heat-meters.consumption on the demo building', () 
     buildingId = (await app.inject({ method: 'GET', url: '/api/buildings?q=Примерная', cookie })).json().items[0].id;
   });
   after(() => app?.close());
-
-  describeReportGenerator(HeatMeterReport, () => ({
-    params: { buildingId, from: '2024-03-01', to: '2024-03-31', format: 'xlsx' },
-    data: createReportDataSource(app.database.knex),
-  }));
 
   it('converts the meter’s GJ to Gcal exactly, adds the volume, and compares with the building meter', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/reports/heat-meters.consumption?download=true', cookie, payload: { buildingId, from: '2024-03-01', to: '2024-03-31' } });

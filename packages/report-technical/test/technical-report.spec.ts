@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createReportDataSource, createTestApp, describeReportFixtures, describeReportGenerator, type TestApp } from '@openamr/core/testing';
-import { TechnicalReport } from '../src/index.js';
+import { TechnicalReport, type TechnicalExplanation } from '../src/index.js';
 
 describeReportFixtures({
   generatorId: 'technical.data-completeness',
@@ -47,6 +47,9 @@ describe('report-technical: technical.data-completeness on the demo building', (
   describeReportGenerator(TechnicalReport, () => ({
     params: { buildingId, from: '2025-01-01', to: '2025-01-05', format: 'xlsx' },
     data: createReportDataSource(app.database.knex),
+    premisesOf: (out) => (out.explanation as TechnicalExplanation).meters.map((m) => m.premise),
+    fileName: (format) => `С 2025-01-01 по 2025-01-05 ул. Примерная, 1.${format}`,
+    http: () => ({ inject: app.inject, cookie }),
   }));
 
   it('counts expected, received and missing days per meter, worst first, with the error, state and concentrator', async () => {

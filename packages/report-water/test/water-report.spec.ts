@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { Decimal } from 'decimal.js';
 import { createReportDataSource, createTestApp, describeReportFixtures, describeReportGenerator, DEMO_METERS, type TestApp } from '@openamr/core/testing';
-import { WaterReport } from '../src/index.js';
+import { WaterReport, type WaterExplanation } from '../src/index.js';
 
 /** The demo's readings, as loaded: serial → day → value. */
 const demo = new Map(DEMO_METERS.map((m) => [m.serial, new Map(m.readings.map(([d, v]) => [d, v]))]));
@@ -36,6 +36,9 @@ describe('report-water: water.consumption on the demo building', () => {
   describeReportGenerator(WaterReport, () => ({
     params: { buildingId, from: '2024-06-01', to: '2024-06-30', format: 'xlsx' },
     data: createReportDataSource(app.database.knex),
+    premisesOf: (out) => (out.explanation as WaterExplanation).meters.map((m) => m.premise),
+    fileName: (format) => `С 2024-06-01 по 2024-06-30 ул. Примерная, 1.${format}`,
+    http: () => ({ inject: app.inject, cookie }),
   }));
 
   const generate = (payload: Record<string, unknown>) =>

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { baseReportParams, type BaseReportParams, type ReportContext, type ReportGenerator, type ReportOutput } from '@openamr/core/plugin-api';
+import { baseReportParams, InputError, type BaseReportParams, type ReportContext, type ReportGenerator, type ReportOutput } from '@openamr/core/plugin-api';
 
 type Params = BaseReportParams;
 
@@ -21,9 +21,14 @@ export class MeterListReport implements ReportGenerator<Params> {
   });
 
   async generate(params: Params, ctx: ReportContext): Promise<ReportOutput> {
+    if (params.to < params.from) throw new InputError({ ru: 'Дата окончания раньше даты начала', en: 'The period ends before it starts' }, { field: 'to' });
     const building = await ctx.data.building(params.buildingId);
     const premises = new Map((await ctx.data.premises(building.id)).map((p) => [p.id, p]));
-    const meters = (await ctx.data.meters(building.id)).filter((m) => !params.premiseIds || params.premiseIds.includes(m.premiseId ?? ''));
+    // Premises in the registry's order (data.premises), then serials.
+    const rank = new Map([...premises.keys()].map((id, i) => [id, i]));
+    const meters = (await ctx.data.meters(building.id))
+      .filter((m) => !params.premiseIds || params.premiseIds.includes(m.premiseId ?? ''))
+      .sort((a, b) => (rank.get(a.premiseId ?? '') ?? -1) - (rank.get(b.premiseId ?? '') ?? -1) || (a.serial < b.serial ? -1 : a.serial > b.serial ? 1 : 0));
     const last = new Map((await ctx.data.lastReadings(meters.map((m) => m.id), params.to)).map((r) => [r.meterId, r]));
     const rows = meters.map((m) => ({
       premise: premises.get(m.premiseId ?? '')?.number ?? '',

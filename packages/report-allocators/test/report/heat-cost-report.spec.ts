@@ -21,6 +21,9 @@ describe('report/heat-cost-report', () => {
   describeReportGenerator(HeatCostReport, () => ({
     params: { buildingId, from: '2024-01-01', to: '2024-01-31', format: 'xlsx', byNorm: false, majority: true, manualHeatGcal: null },
     data: createReportDataSource(app.database.knex),
+    premisesOf: (out) => (out.explanation as { premises: Array<{ id: string }> }).premises.map((p) => p.id),
+    fileName: (format) => `С 2024-01-01 по 2024-01-31 ул. Примерная, 1.${format}`,
+    http: () => ({ inject: app.inject, cookie }),
   }));
 
   const generate = (payload: Record<string, unknown>, download = false) =>
