@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { createTestApp, type TestApp } from '@openamr/core/testing';
+import { createTestApp, describeDeviceType, type TestApp } from '@openamr/core/testing';
+import { registryDeviceType } from '../src/device-types/index.js';
 import { MBUS_DEVICE_TYPES, decodeTelegram, detectDeviceType, parseHex, telegramReading } from '../src/index.js';
 import { CORPUS } from './corpus.js';
 
@@ -110,4 +111,8 @@ describe('plugin-mbus: device types as data, detected from the telegram header',
       expect(list.find((t) => t.id === 'mbus.kamstrup-multical-601')!.quantities.map((q) => q.key)).to.include.members(['energy', 'inputA']);
     });
   });
+});
+
+describe('plugin-mbus: device types through the conformance kit', () => {
+  for (const type of MBUS_DEVICE_TYPES.filter((t) => !t.pulseAdapter)) describeDeviceType(registryDeviceType(type));
 });

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import sinon from 'sinon';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { main } from '@openamr/core';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { ConnectionError, type ConcentratorTarget, type PollReaderDriver, type ReadBatch } from '@openamr/core/plugin-api';
 import { createDriverContext, createTestApp, describeReaderDriver, type TestApp, type TestDatabase } from '@openamr/core/testing';
 import { MbusTcpGatewayDriver, decodeTelegram, parseHex, secondaryOf, startMbusSimulator, type MbusSimulator } from '../src/index.js';
@@ -60,6 +62,41 @@ describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
     ]);
     expect(batches[1]!.problems[0]).to.include({ meterSerial: 'SILENT-1' });
     expect(sim.served.select).to.be.greaterThan(0);
+  });
+
+  it('sends SND_NKE first with pingFirst, and repeats a request a silent meter did not answer as often as its own retries say', async () => {
+    // A gateway that records what it is sent and answers only address 1 (the simulator behind it).
+    const heard: string[] = [];
+    const relay = createServer((socket) => {
+      const upstream = connect(sim.port, '127.0.0.1');
+      upstream.on('data', (d) => socket.write(d));
+      socket.on('data', (d) => {
+        heard.push(d.toString('hex'));
+        upstream.write(d);
+      });
+      socket.on('close', () => upstream.destroy());
+      upstream.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    try {
+      const port = (relay.address() as { port: number }).port;
+      const t = Date.now();
+      const batches = await readAll(driver, target({ meters: [{ address: 1 }, { address: 240, retries: 2, timeoutMs: 80 }, { address: 241 }], pingFirst: true, timeoutMs: 150, retries: 0 }, port));
+      const took = Date.now() - t;
+      expect(batches.map((b) => b.problems.map((p) => p.message))).to.deep.equal([
+        [],
+        ['Прибор адрес 240 не ответил за 80 мс (попыток: 3)'],
+        ['Прибор адрес 241 не ответил за 150 мс (попыток: 1)'],
+      ]);
+      const sent = heard.join('');
+      const snd = (a: number) => Buffer.from([0x10, 0x40, a, (0x40 + a) & 0xff, 0x16]).toString('hex');
+      const req = (a: number) => Buffer.from([0x10, 0x5b, a, (0x5b + a) & 0xff, 0x16]).toString('hex');
+      // Address 1 answers its SND_NKE and REQ_UD2; 240 is pinged three times (the ping is silent, so no REQ_UD2 follows); 241 once.
+      expect(sent).to.equal(snd(1) + req(1) + snd(240).repeat(3) + snd(241));
+      expect(took).to.be.at.least(3 * 80 + 150);
+    } finally {
+      await new Promise((r) => relay.close(r));
+    }
   });
 
   it('throws ConnectionError for a gateway that is not there, and stops at once on abort', async () => {
@@ -225,8 +262,33 @@ describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
     });
   });
 
-  describeReaderDriver(MbusTcpGatewayDriver as never, {
-    validSettings: { meters: [{ address: 1 }, { secondary: '12345678FFFFFFFF', serial: 'X' }] },
-    invalidSettings: [{ meters: [] }, { meters: [{ address: 251 }] }, { meters: [{ address: 1, secondary: '1234567812345678' }] }, { meters: [{ secondary: 'XYZ' }] }, { meters: [{ address: 1 }], timeoutMs: 1 }],
+  describe('fixtures through the conformance kit', () => {
+    // test/fixtures/tcp-gateway/<case>/input.json: the bus (corpus telegrams by address) and the settings; expected.json: the batches.
+    const fixtures = fileURLToPath(new URL('./fixtures/tcp-gateway/', import.meta.url));
+    const sims = new Map<string, MbusSimulator>();
+    const inputOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'input.json'), 'utf8')) as { slaves: Array<{ address: number; file: string }>; settings: MbusSettings };
+    let clock: sinon.SinonFakeTimers | undefined;
+    before(async () => {
+      for (const c of readdirSync(fixtures)) {
+        const input = inputOf(join(fixtures, c));
+        sims.set(c, await startMbusSimulator({ slaves: input.slaves.map((x) => ({ address: x.address, frame: parseHex(readFileSync(`${CORPUS}${x.file}`, 'utf8')) })) }));
+      }
+      // Readings are taken at the core clock's time: a fixed one makes them exact (only Date is faked; sockets and timers run).
+      clock = sinon.useFakeTimers({ now: new Date('2026-03-01T10:15:42.123Z'), toFake: ['Date'] });
+    });
+    after(async () => {
+      clock?.restore();
+      for (const sim of sims.values()) await sim.close();
+    });
+
+    describeReaderDriver(MbusTcpGatewayDriver as never, {
+      validSettings: { meters: [{ address: 1 }, { secondary: '12345678FFFFFFFF', serial: 'X' }] },
+      invalidSettings: [{ meters: [] }, { meters: [{ address: 251 }] }, { meters: [{ address: 1, secondary: '1234567812345678' }] }, { meters: [{ secondary: 'XYZ' }] }, { meters: [{ address: 1 }], timeoutMs: 1 }],
+      fixturesDir: fixtures,
+      target: (dir) => {
+        const settings = driver.settingsSchema.validate(inputOf(dir).settings).value as MbusSettings;
+        return { id: 'c1', buildingId: 'b1', type: 'generic', host: '127.0.0.1', port: sims.get(basename(dir))!.port, timeZone: 'Europe/Moscow', settings } as never;
+      },
+    });
   });
 });

@@ -9,8 +9,8 @@ import type { DecodedRecord, DecodedTelegram, SlaveInfo } from '../decoder/teleg
 export interface RecordRule {
   /** The device type's quantity key, e.g. `energy`. */
   key: string;
-  /** The decoder's (libmbus's) quantity name, e.g. `Energy`, `Volume`, `H.C.A.`. */
-  quantity: string;
+  /** The decoder's (libmbus's) quantity name, e.g. `Energy`, `Volume`, `H.C.A.`; null for a fixed-structure record (CI 73), told by its unit alone. */
+  quantity: string | null;
   /** Per decoded unit: the unit stored and the factor to it, e.g. `{ Wh: ['kWh', '0.001'] }`. */
   units: Record<string, readonly [unit: string, factor: string]>;
   /** Default `Instantaneous value`. */
@@ -64,16 +64,25 @@ export interface TypedValues {
   values: Record<string, string>;
   /** Units by key, where the telegram decided them (e.g. energy in kWh or GJ). */
   units: Record<string, string>;
+  /** Keys whose record holds no number (a real that is NaN or infinite): left out of `values`. */
+  refused: Record<string, string>;
 }
 
 /** The values of a telegram by the rules of a device type; keys without a record are left out. */
 export function valuesOf(t: DecodedTelegram, records: readonly RecordRule[]): TypedValues {
   const values: Record<string, string> = {};
   const units: Record<string, string> = {};
+  const refused: Record<string, string> = {};
   for (const rule of records) {
     if (values[rule.key] !== undefined) continue;
     const found = pick(t, rule);
     if (!found.length) continue;
+    const bad = found.find((r) => !Number.isFinite(r.value));
+    if (bad) {
+      refused[rule.key] = String(bad.value);
+      continue;
+    }
+    delete refused[rule.key];
     const used = rule.tariff === 'sum' ? found : found.slice(0, 1);
     const [unit] = rule.units[used[0]!.unit!]!;
     // A sum needs every tariff in the same unit.
@@ -81,7 +90,7 @@ export function valuesOf(t: DecodedTelegram, records: readonly RecordRule[]): Ty
     values[rule.key] = used.reduce((a, r) => a.plus(clean(r.value as number).mul(rule.units[r.unit!]![1])), new Decimal(0)).toString();
     units[rule.key] = unit;
   }
-  return { values, units };
+  return { values, units, refused };
 }
 
 /**

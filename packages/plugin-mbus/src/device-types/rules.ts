@@ -1,8 +1,10 @@
+import { Decimal } from 'decimal.js';
 import type { QuantitySpec } from '@openamr/core/plugin-api';
 import type { RecordRule } from './mbus-device-type.js';
 
 /** Record rules shared by the device types: the usual records of each kind of meter. */
-export const ENERGY_UNITS = { Wh: ['kWh', '0.001'], J: ['GJ', '0.000000001'] } as const;
+// "Reserved" is libmbus's unit of energy in GJ (VIF FB 08/09: 0.1 GJ, 1 GJ), its value in J.
+export const ENERGY_UNITS = { Wh: ['kWh', '0.001'], J: ['GJ', '0.000000001'], Reserved: ['GJ', '0.000000001'] } as const;
 export const rules = {
   energy: { key: 'energy', quantity: 'Energy', units: ENERGY_UNITS },
   volume: { key: 'volume', quantity: 'Volume', units: { 'm^3': ['m3', '1'] } },
@@ -14,6 +16,15 @@ export const rules = {
   setDayUnits: { key: 'setDayUnits', quantity: 'H.C.A.', storage: 1, units: { 'Units for H.C.A.': ['units', '1'] } },
   activeEnergy: { key: 'activeEnergy', quantity: 'Energy', units: { Wh: ['kWh', '0.001'] } },
   activeEnergyByTariffs: { key: 'activeEnergy', quantity: 'Energy', tariff: 'sum', units: { Wh: ['kWh', '0.001'] } },
+} satisfies Record<string, RecordRule>;
+
+/** A fixed-structure telegram (CI 73) names no quantity: its two counters are told by their units (libmbus's texts). */
+const decade = (unit: string, to: string, factor: string): Record<string, readonly [string, string]> => ({
+  [unit]: [to, factor], [`10 ${unit}`]: [to, new Decimal(factor).mul(10).toString()], [`100 ${unit}`]: [to, new Decimal(factor).mul(100).toString()],
+});
+export const fixedRules = {
+  energy: { key: 'energy', quantity: null, function: 'Actual value', units: { ...decade('Wh', 'kWh', '0.001'), ...decade('kWh', 'kWh', '1'), ...decade('MWh', 'kWh', '1000'), ...decade('GJ', 'GJ', '1'), MJ: ['GJ', '0.001'], '10 MJ': ['GJ', '0.01'], '100 MJ': ['GJ', '0.1'] } },
+  volume: { key: 'volume', quantity: null, function: 'Actual value', units: { ...decade('ml', 'm3', '0.000001'), ...decade('l', 'm3', '0.001'), ...decade('m^3', 'm3', '1') } },
 } satisfies Record<string, RecordRule>;
 
 /** The heat meter records: energy, volume, temperatures, power, flow. */
@@ -38,8 +49,8 @@ export const HEAT_QUANTITIES: QuantitySpec[] = [quantities.energy, quantities.vo
  * M-Bus), and the media a telegram must name to be read as one when no model matches.
  */
 export const CORE_RULES: Record<string, { media: (medium: string) => boolean; records: RecordRule[] }> = {
-  'core.heat-meter': { media: (m) => m.startsWith('Heat:') || m === 'Heat / Cooling load meter', records: HEAT_RULES },
-  'core.water-meter': { media: (m) => /water/i.test(m), records: [rules.volume] },
+  'core.heat-meter': { media: (m) => m.startsWith('Heat:') || m === 'Heat / Cooling load meter' || m === 'Heat', records: [...HEAT_RULES, fixedRules.energy, fixedRules.volume] },
+  'core.water-meter': { media: (m) => /water/i.test(m), records: [rules.volume, fixedRules.volume] },
   'core.heat-cost-allocator': { media: (m) => m === 'Heat Cost Allocator', records: [rules.heatUnits, rules.setDayUnits] },
   'core.electricity-meter': { media: (m) => m === 'Electricity', records: [rules.activeEnergy, rules.activeEnergyByTariffs] },
 };

@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import {
   ConfigError,
+  coreServices,
   type CheckResult,
   type ConcentratorTarget,
   type DriverContext,
@@ -89,6 +90,7 @@ abstract class MbusDriver<S extends MbusSettings> implements PollReaderDriver<S>
   async open(target: ConcentratorTarget<S>, ctx: DriverContext): Promise<ReaderSession> {
     const link = await this.connect(target, ctx.signal);
     const s = target.settings;
+    const clock = ctx.services.get(coreServices.clock);
     return {
       read: async function* (): AsyncIterable<ReadBatch> {
         for (const m of s.meters) {
@@ -99,7 +101,7 @@ abstract class MbusDriver<S extends MbusSettings> implements PollReaderDriver<S>
           try {
             const frame = await readMeter(link, m, { timeoutMs, retries, pingFirst: s.pingFirst });
             const t = decodeTelegram(frame);
-            const r = telegramReading(t, m, new Date().toISOString());
+            const r = telegramReading(t, m, clock.now().toISOString());
             if ('reading' in r) batch.readings.push({ ...r.reading, raw: Buffer.from(frame).toString('hex') });
             else batch.problems.push({ ...r.problem, meterSerial: m.serial ?? t.slave.id });
           } catch (err) {

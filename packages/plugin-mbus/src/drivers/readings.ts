@@ -78,6 +78,11 @@ export function telegramReading(t: DecodedTelegram, opts: MeterReadOptions, take
     const typed = valuesOf(t, how.records);
     values = typed.values;
     unit = typed.units[how.primary];
+    const refused = Object.entries(typed.refused);
+    // A real that is not a number is never a reading: the meter's values are refused when its primary one is.
+    if (typed.refused[how.primary] !== undefined || (refused.length && !Object.keys(values).length)) {
+      return { problem: { code: 'bad-value', message: `Прибор ${serial}: в телеграмме не число: ${refused.map(([k, v]) => `${k} = ${v}`).join(', ')}` } };
+    }
     if (!Object.keys(values).length) {
       return { problem: { code: 'no-values', message: `Прибор ${serial} (${t.slave.medium}): в телеграмме нет текущих значений для типа ${deviceTypeId}` } };
     }

@@ -63,7 +63,8 @@ export abstract class MbusLink {
     this.noise = 0;
     if (this.failure) throw this.failure;
     this.wire!.write(frame);
-    const deadline = Date.now() + timeoutMs;
+    // A monotonic clock: a wall clock stepped back (or frozen in a test) must not stretch the wait.
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       const n = answerLength(this.buf);
       if (n > 0) {
@@ -79,7 +80,7 @@ export abstract class MbusLink {
       }
       if (this.signal.aborted) throw this.signal.reason ?? new Error('aborted');
       if (this.failure) throw this.failure;
-      const left = deadline - Date.now();
+      const left = deadline - performance.now();
       if (left <= 0) throw new NoAnswer('no answer');
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
