@@ -5,6 +5,9 @@ import { MeterListReport } from './reports/meter-list-report.js';
 import { readFileCommand } from './commands/read-file-command.js';
 import pkg from '../package.json' with { type: 'json' };
 
+// This file runs from src/ in tests and from dist/src/ once built (npm start); web/ sits at the package root.
+const packageRoot = new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url);
+
 /**
  * The template a vendor copies (P3): one device type, one reader driver, one report,
  * one web part and one CLI command. `register` only declares; the core does the rest.
@@ -13,7 +16,7 @@ export default definePlugin({
   id: 'example',
   pkg: { name: pkg.name, version: pkg.version },
   requires: { core: '^0.1.0' },
-  webAssets: new URL('../web/', import.meta.url),
+  webAssets: new URL('web/', packageRoot),
   register(plugin) {
     plugin.addDeviceTypes(exampleWaterMeter);
     plugin.addReaderDrivers(FixtureFileDriver);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -75,6 +75,14 @@ describe('plugin-example', () => {
         commands: ['example read'],
       });
       expect(item.webParts[0]).to.include({ tagName: 'amr-example-settings', url: '/plugins/example/amr-example-settings.js' });
+    });
+
+    it('finds its web/ folder from the built dist/src/index.js too (npm start runs that)', async function () {
+      const built = new URL('../dist/src/index.js', import.meta.url);
+      if (!existsSync(built)) return this.skip(); // npm install builds it
+      const compiled = (await import(built.href)).default as typeof plugin;
+      expect(compiled.webAssets!.href).to.equal(new URL('../web/', import.meta.url).href);
+      expect(plugin.webAssets!.href).to.equal(new URL('../web/', import.meta.url).href);
     });
 
     it('serves its web part module and refuses paths outside its folder', async () => {
