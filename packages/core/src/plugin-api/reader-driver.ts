@@ -20,7 +20,12 @@ export interface RawReading {
   unit?: string;
   errorCode?: string;
   sourceKey: string;
-  /** Raw bytes or text as received, kept for re-decoding (hex for binary telegrams). */
+  /**
+   * The bytes or text the reading was decoded from, as received (hex for binary telegrams),
+   * so it can be decoded again: stored with the reading (`readings.raw`) by polls, pushes and
+   * uploads of a driver's file, returned by `GET /api/meters/{id}/readings` and readable by
+   * commands (`ctx.readings`); readings from a CSV or xlsx file have none.
+   */
   raw?: string;
   /** Where in a file the reading came from, so a problem with it names the line. */
   file?: string;
