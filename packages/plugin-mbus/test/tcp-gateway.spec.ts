@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { main } from '@openamr/core';
 import { connect, createServer } from 'node:net';
 import { ConnectionError, type ConcentratorTarget, type PollReaderDriver, type ReadBatch } from '@openamr/core/plugin-api';
-import { createDriverContext, createTestApp, describeReaderDriver, type TestApp, type TestDatabase } from '@openamr/core/testing';
+import { createDriverContext, createTestApp, describeReaderDriver, multipart, type TestApp, type TestDatabase } from '@openamr/core/testing';
 import { MbusTcpGatewayDriver, decodeTelegram, parseHex, secondaryOf, startMbusSimulator, type MbusSimulator } from '../src/index.js';
 import type { MbusSettings } from '../src/drivers/mbus-drivers.js';
 import { CORPUS, corpusFrames } from './corpus.js';
@@ -205,6 +205,21 @@ describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
       expect(manual.raw).to.equal(null);
       const noFrame = await cli(['mbus', 'decode', '--reading', manual.id]);
       expect([noFrame.code, noFrame.stderr]).to.deep.equal([1, `openamr: Reading ${manual.id} (manual, ${new Date(manual.takenAt).toISOString()}) was stored without its telegram\n`]);
+    });
+    it('an uploaded telegram file (the driver’s importFile) is stored with its frame', async () => {
+      const cookie = (await app.loginAs('manager'))!;
+      const hex = readFileSync(`${CORPUS}frames/EFE_Engelmann-WaterStar.hex`, 'utf8');
+      const waterstar = decodeTelegram(parseHex(hex));
+      await app.inject({ method: 'POST', url: '/api/meters', cookie, payload: { serial: waterstar.slave.id, deviceTypeId: 'mbus.engelmann-waterstar' } });
+      const m = multipart({ driverId: 'mbus.tcp-gateway' }, { name: 'waterstar.hex', content: Buffer.from(hex) });
+      const dry = await app.inject({ method: 'POST', url: '/api/imports', cookie, payload: m.payload, headers: m.headers });
+      expect(dry.statusCode, dry.payload).to.equal(201);
+      const commit = await app.inject({ method: 'POST', url: `/api/imports/${dry.json().id}/commit`, cookie, payload: {} });
+      expect(commit.statusCode, commit.payload).to.equal(200);
+      const meter = (await app.inject({ method: 'GET', url: `/api/meters?q=${waterstar.slave.id}`, cookie })).json().items[0];
+      const [stored] = (await app.inject({ method: 'GET', url: `/api/meters/${meter.id}/readings`, cookie })).json().items;
+      expect(stored).to.include({ source: 'file', value: '0.332' });
+      expect(decodeTelegram(parseHex(stored.raw)).records).to.deep.equal(waterstar.records);
     });
   });
 
