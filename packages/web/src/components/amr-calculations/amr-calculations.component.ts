@@ -1,7 +1,8 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { api, ApiError, type Me } from '../../api.js';
-import { lang, t, type TextKey } from '../../i18n.js';
+import { fmtDate, lang, t, type TextKey } from '../../i18n.js';
+import { label } from '../../labels.js';
 import { AmrElement } from '../amr-element.js';
 import { shared } from '../shared-styles.js';
 
@@ -21,8 +22,49 @@ function lastMonth(): { from: string; to: string } {
   return { from: first.toISOString().slice(0, 10), to: last.toISOString().slice(0, 10) };
 }
 
-/** A value of an explanation as a cell: objects and arrays as short text. */
-const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? (Array.isArray(v) ? String(v.length) : JSON.stringify(v)) : String(v));
+/** A column of a report's preview: the key in its explanation's rows, how its value is shown. */
+type Column = { key: string; show?: (v: unknown, row: Record<string, unknown>) => string; num?: boolean };
+const text = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+const day = (v: unknown) => fmtDate(text(v));
+/** The preview's columns of the three tabular reports, as their workbooks have them. */
+const COLUMNS: Record<Exclude<Kind, 'allocators.heat-cost'>, Column[]> = {
+  'water.consumption': [
+    { key: 'premise' },
+    { key: 'medium', show: (v) => label('medium', text(v)) },
+    { key: 'serial' },
+    { key: 'startDay', show: day },
+    { key: 'startValue', num: true },
+    { key: 'endDay', show: day },
+    { key: 'endValue', num: true },
+    { key: 'consumption', num: true },
+  ],
+  'heat-meters.consumption': [
+    { key: 'premise' },
+    { key: 'serial' },
+    { key: 'unit' },
+    { key: 'startDay', show: day },
+    { key: 'startEnergy', num: true },
+    { key: 'endDay', show: day },
+    { key: 'endEnergy', num: true },
+    { key: 'energy', num: true },
+    { key: 'gcal', num: true },
+    { key: 'volume', num: true },
+  ],
+  'technical.data-completeness': [
+    { key: 'premise' },
+    { key: 'serial' },
+    { key: 'deviceType' },
+    { key: 'expected', num: true },
+    { key: 'received', num: true },
+    { key: 'missing', num: true },
+    { key: 'lastReadingDay', show: day },
+    { key: 'errorCode' },
+    { key: 'state', show: (v) => label('mstate', text(v)) },
+    { key: 'concentrator' },
+    { key: 'lastPollOutcome', show: (v) => label('outcome', text(v)) },
+  ],
+};
+const HEADER: Record<string, TextKey> = { lastPollOutcome: 'col.lastPoll' };
 
 /**
  * The calculation block of the building card (manual «Проведение расчетов»): per report the
@@ -106,25 +148,26 @@ export class AmrCalculations extends AmrElement {
           <thead><tr><th>${t('premise.number')}</th><th class="num">${t('premise.area')}</th><th>${t('calc.method')}</th><th class="num">${t('calc.units')}</th><th class="num">${t('calc.estimated')}</th><th class="num">${t('calc.gcal')}</th><th class="num">${t('calc.gcalPerM2')}</th></tr></thead>
           <tbody>${(x.premises ?? []).map(
             (p: any) => html`<tr @click=${() => this.toggle(p.id)} aria-expanded=${this.expanded.has(p.id)} style="cursor:pointer">
-                <td>${this.expanded.has(p.id) ? '▾' : '▸'} ${p.id}</td><td class="num">${p.area}</td><td>${p.method}</td><td class="num">${p.units ?? ''}</td><td class="num">${p.estimated ?? ''}</td><td class="num">${p.gcal}</td><td class="num">${p.gcalPerM2 ?? ''}</td>
+                <td>${this.expanded.has(p.id) ? '▾' : '▸'} ${p.id}</td><td class="num">${p.area}</td><td>${label('method', p.method)}</td><td class="num">${p.units ?? ''}</td><td class="num">${p.estimated ?? ''}</td><td class="num">${p.gcal}</td><td class="num">${p.gcalPerM2 ?? ''}</td>
               </tr>
               ${this.expanded.has(p.id)
                 ? html`<tr class="derivation"><td colspan="7">
                     ${(p.allocators ?? []).map(
-                      (a: any) => html`<div>${a.serial}: ${a.startValue ?? '—'} → ${a.endValue ?? '—'}, Δ ${a.delta ?? '—'} × k ${a.coefficient} = ${a.reducedUnits ?? '—'}${a.estimated ? ` (${t('calc.estimatedMark')})` : ''} · ${a.status}</div>`,
+                      (a: any) => html`<div>${a.serial}: ${a.startValue ?? '—'} → ${a.endValue ?? '—'}, Δ ${a.delta ?? '—'} × k ${a.coefficient} = ${a.reducedUnits ?? '—'}${a.estimated ? ` (${t('calc.estimatedMark')})` : ''} · ${label('astatus', a.status)}</div>`,
                     )}
                     ${p.norm ? html`<div>${t('norm.value')}: ${p.norm}</div>` : nothing}
-                    ${(p.allocators ?? []).length || p.norm ? nothing : html`<span class="muted">${p.method}</span>`}
+                    ${(p.allocators ?? []).length || p.norm ? nothing : html`<span class="muted">${label('method', p.method)}</span>`}
                   </td></tr>`
                 : nothing}`,
           )}</tbody>
         </table></div>`;
     }
-    const rows: any[] = x.meters ?? x.lines ?? x.premises ?? [];
-    const keys = rows.length ? Object.keys(rows[0]).filter((k) => typeof rows[0][k] !== 'object' || rows[0][k] === null).slice(0, 9) : [];
+    const rows: Array<Record<string, unknown>> = x.meters ?? [];
+    const columns = COLUMNS[this.kind];
     return html`<div class="table-wrap"><table aria-label=${t('calc.preview')}>
-      <thead><tr>${keys.map((k) => html`<th>${k}</th>`)}</tr></thead>
-      <tbody>${rows.map((r) => html`<tr>${keys.map((k) => html`<td>${cell(r[k])}</td>`)}</tr>`)}</tbody>
+      <thead><tr>${columns.map((c) => html`<th class=${c.num ? 'num' : ''}>${t(HEADER[c.key] ?? (`col.${c.key}` as TextKey))}</th>`)}</tr></thead>
+      <tbody>${rows.map((r) => html`<tr>${columns.map((c) => html`<td class=${c.num ? 'num' : ''}>${c.show ? c.show(r[c.key], r) : text(r[c.key])}</td>`)}</tr>`)}
+        ${rows.length ? nothing : html`<tr><td colspan=${columns.length} class="muted">${t('common.none')}</td></tr>`}</tbody>
     </table></div>`;
   }
 

@@ -74,7 +74,7 @@ export class AmrImport extends AmrElement {
             <div class="sub">${this.dry.fileName}: <strong>${this.dry.message}</strong></div>
             ${this.dry.errors.length
               ? html`<div class="table-wrap"><table aria-label=${t('calc.warnings')}>
-                  <thead><tr><th class="num">${t('import.line')}</th><th>${t('meter.serial')}</th><th></th></tr></thead>
+                  <thead><tr><th class="num">${t('import.line')}</th><th>${t('meter.serial')}</th><th>${t('import.problem')}</th></tr></thead>
                   <tbody>${this.dry.errors.map((e) => html`<tr><td class="num">${e.line ?? ''}</td><td>${e.meterSerial ?? ''}</td><td>${e.message}</td></tr>`)}</tbody>
                 </table></div>`
               : nothing}

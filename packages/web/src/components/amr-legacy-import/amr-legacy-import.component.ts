@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
 import { api, upload } from '../../api.js';
 import { t } from '../../i18n.js';
@@ -18,7 +18,7 @@ interface LegacyDiff {
 
 /** «Загрузка старой базы» (F25, managers): the workbook's dry-run diff, then one commit. */
 export class AmrLegacyImport extends AmrElement {
-  static override styles = shared;
+  static override styles = [shared, css`:host { margin-top: 16px; }`];
 
   @state() private diff: LegacyDiff | null = null;
   @state() private done = '';
@@ -63,7 +63,7 @@ export class AmrLegacyImport extends AmrElement {
             <table>
               <thead><tr><th></th><th class="num">${t('legacy.create')}</th><th class="num">${t('legacy.update')}</th><th class="num">${t('legacy.unchanged')}</th></tr></thead>
               <tbody>
-                ${row(t('nav.overview'), d.buildings)} ${row(t('tab.premises'), d.premises)} ${row(t('premise.meters'), d.meters)} ${row(t('ref.radiators'), d.radiators)}
+                ${row(t('legacy.buildings'), d.buildings)} ${row(t('tab.premises'), d.premises)} ${row(t('premise.meters'), d.meters)} ${row(t('ref.radiators'), d.radiators)}
               </tbody>
             </table>
             <div class="sub">${t('meter.readings')}: ${d.readings.new} ${t('legacy.readingsNew')}, ${d.readings.existing} ${t('legacy.readingsExisting')}</div>
