@@ -2,17 +2,18 @@ import { html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
 import { api } from '../../api.js';
 import { fmtDate, t } from '../../i18n.js';
+import { label } from '../../labels.js';
 import { AmrElement } from '../amr-element.js';
 import { shared } from '../shared-styles.js';
 
 interface Attention {
   days: number;
   silentBuildings: Array<{ buildingId: string; buildingName: string; meters: number; silent: number; concentrators: Array<{ name: string | null; silent: number; meters: number; silentSince: string | null }> }>;
-  failingConcentrators: Array<{ concentratorId: string; name: string; buildingId: string; buildingName: string; lastOutcome: string; failedInRow: number; lastOkAt: string | null }>;
+  failingConcentrators: Array<{ concentratorId: string; name: string; buildingId: string; buildingName: string; lastOutcome: string; lastError: string | null; failedInRow: number; lastOkAt: string | null }>;
   billing: { next: string; daysLeft: number; metersAtRisk: number };
 }
 
-/** What needs attention (B2, `GET /api/attention`): silent meters by building and concentrator, failing concentrators, the billing day. */
+/** What needs attention (B2, `GET /api/attention`): the meters at risk before the billing day, silent meters by building and concentrator, failing concentrators; «all is well» when nothing is. */
 export class AmrAttention extends AmrElement {
   static override styles = shared;
 
@@ -25,12 +26,20 @@ export class AmrAttention extends AmrElement {
 
   override render() {
     const d = this.data;
-    if (!d || (!d.silentBuildings.length && !d.failingConcentrators.length)) return nothing;
+    if (!d) return nothing;
+    const well = !d.silentBuildings.length && !d.failingConcentrators.length;
     return html`<section class="card" aria-label=${t('attention.title')}>
       <strong>${t('attention.title')}</strong>
-      <span class="muted"> · ${t('attention.billing')} ${fmtDate(d.billing.next)}: ${d.billing.daysLeft} ${t('attention.days')}</span>
+      <div class="sub" style="margin: 6px 0 8px">
+        ${t('attention.billing')} ${fmtDate(d.billing.next)}: ${d.billing.daysLeft} ${t('attention.days')} ·
+        ${t('attention.atRisk')}:
+        ${d.billing.metersAtRisk
+          ? html`<strong class="state-error" data-testid="at-risk">${d.billing.metersAtRisk} ${t('attention.metersAtRisk')}</strong>`
+          : html`<span data-testid="at-risk">${t('attention.noneAtRisk')}</span>`}
+      </div>
+      ${well ? html`<div role="status" class="state-ok">✓ ${t('attention.allWell')}</div>` : nothing}
       ${d.silentBuildings.length
-        ? html`<div class="sub">${t('attention.silent')} (&gt; ${d.days} ${t('attention.days')})</div>
+        ? html`<div class="sub" style="margin-bottom:4px">${t('attention.silent')} (&gt; ${d.days} ${t('attention.days')})</div>
             <ul>
               ${d.silentBuildings.slice(0, 10).map(
                 (b) => html`<li><a href="/buildings/${b.buildingId}">${b.buildingName}</a>: ${b.silent} ${t('common.of')} ${b.meters}
@@ -39,10 +48,11 @@ export class AmrAttention extends AmrElement {
             </ul>`
         : nothing}
       ${d.failingConcentrators.length
-        ? html`<div class="sub">${t('attention.failing')}</div>
+        ? html`<div class="sub" style="margin-bottom:4px">${t('attention.failing')}</div>
             <ul>
               ${d.failingConcentrators.slice(0, 10).map(
-                (c) => html`<li><a href="/buildings/${c.buildingId}">${c.buildingName}</a>, ${c.name}: ${c.lastOutcome}, ${c.failedInRow} ${t('attention.inRow')}</li>`,
+                (c) => html`<li><a href="/buildings/${c.buildingId}">${c.buildingName}</a>, ${c.name}: <span class="state-error">${label('outcome', c.lastOutcome)}</span>, ${t('attention.inRow')}: ${c.failedInRow}
+                  <span class="muted">· ${c.lastOkAt ? `${t('attention.lastOk')} ${fmtDate(c.lastOkAt)}` : t('attention.never')}${c.lastError ? ` · ${c.lastError}` : ''}</span></li>`,
               )}
             </ul>`
         : nothing}
