@@ -1,7 +1,9 @@
-import { html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { api, type Me, type Role } from '../../api.js';
-import { fmtDate, t } from '../../i18n.js';
+import { t } from '../../i18n.js';
+import { fmtDateTime, label } from '../../labels.js';
+import '../amr-concentrators/amr-concentrators.js';
 import { AmrElement } from '../amr-element.js';
 import { shared } from '../shared-styles.js';
 
@@ -25,13 +27,30 @@ interface AuditEntry {
   after: unknown;
 }
 const ROLES: Role[] = ['operator', 'manager', 'administrator'];
+/** The entities the audit log names (the server's `entity` codes). */
+const ENTITIES = ['building', 'premise', 'meter', 'radiator', 'reading', 'heat-reading', 'norm', 'concentrator', 'schedule', 'user', 'settings', 'import', 'legacy', 'report-run'];
+type Tab = 'users' | 'concentrators' | 'audit';
+const TABS: Array<[Tab, 'set.users' | 'set.concentrators' | 'set.audit']> = [
+  ['users', 'set.users'],
+  ['concentrators', 'set.concentrators'],
+  ['audit', 'set.audit'],
+];
 
-/** «Настройки» (F16, F17), administrators only: users (create, role, deactivate, password) and the audit log. */
+/** «Настройки» (F14, F16, F17), administrators only: users (create, role, deactivate, a new password in a dialog), «Домовые концентраторы» of all buildings, the audit log. */
 export class AmrSettings extends AmrElement {
-  static override styles = shared;
+  static override styles = [
+    shared,
+    css`
+      dialog { border: 1px solid #e5e7eb; border-radius: 12px; padding: 20px 24px; width: min(520px, 90vw); box-shadow: 0 20px 50px rgba(0, 0, 0, 0.2); }
+      dialog::backdrop { background: rgba(17, 24, 39, 0.35); }
+    `,
+  ];
 
   @property({ attribute: false }) me!: Me;
-  @state() private tab: 'users' | 'audit' = 'users';
+  @state() private tab: Tab = 'users';
+  /** The user whose password is being set in the dialog. */
+  @state() private passwordOf: User | null = null;
+  @state() private passwordError = '';
   @state() private users: User[] = [];
   @state() private audit: AuditEntry[] = [];
   @state() private auditTotal = 0;
@@ -47,6 +66,7 @@ export class AmrSettings extends AmrElement {
 
   private async load() {
     await this.attempt(async () => {
+      if (this.tab === 'concentrators') return;
       if (this.tab === 'users') this.users = (await api<{ items: User[] }>('GET', '/api/users?limit=500')).items;
       else {
         if (!this.users.length) this.users = (await api<{ items: User[] }>('GET', '/api/users?limit=500')).items;
@@ -76,9 +96,48 @@ export class AmrSettings extends AmrElement {
     });
   }
 
-  private resetPassword(user: User) {
-    const password = prompt(`${t('set.resetPassword')}: ${user.email}`);
-    if (password) void this.patch(user, { password }, t('set.passwordChanged'));
+  private openPassword(user: User) {
+    this.passwordOf = user;
+    this.passwordError = '';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLDialogElement>('dialog')?.showModal());
+  }
+
+  private closePassword() {
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog')?.close();
+    this.passwordOf = null;
+  }
+
+  private async setPassword(e: Event) {
+    e.preventDefault();
+    const f = new FormData(e.target as HTMLFormElement);
+    const password = String(f.get('password') ?? '');
+    if (password !== String(f.get('repeat') ?? '')) {
+      this.passwordError = t('set.mismatch');
+      return;
+    }
+    const user = this.passwordOf!;
+    try {
+      await api('PATCH', `/api/users/${user.id}`, { password });
+      this.closePassword();
+      this.notice = `${t('set.passwordChanged')}: ${user.email}`;
+    } catch (err) {
+      this.passwordError = (err as Error).message;
+    }
+  }
+
+  private passwordDialog() {
+    const u = this.passwordOf;
+    return html`<dialog aria-label=${t('set.resetPassword')} @close=${() => (this.passwordOf = null)} @cancel=${() => (this.passwordOf = null)}>
+      ${u
+        ? html`<form class="grid" aria-label=${t('set.resetPassword')} @submit=${this.setPassword}>
+            <strong style="grid-column: 1 / -1">${t('set.passwordFor').replace('{email}', u.email)}</strong>
+            <label>${t('set.newPassword')}<span class="req">*</span><input name="password" type="password" required minlength="8" autocomplete="new-password" /></label>
+            <label>${t('set.repeatPassword')}<span class="req">*</span><input name="repeat" type="password" required minlength="8" autocomplete="new-password" /></label>
+            ${this.passwordError ? html`<div class="error" role="alert" style="grid-column: 1 / -1">${this.passwordError}</div>` : nothing}
+            <div class="actions" style="grid-column: 1 / -1"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${this.closePassword}>${t('common.cancel')}</button></div>
+          </form>`
+        : nothing}
+    </dialog>`;
   }
 
   private usersTab() {
@@ -106,10 +165,10 @@ export class AmrSettings extends AmrElement {
                 </select>
               </td>
               <td>${u.active ? '✓' : '—'}</td>
-              <td>${u.lastLoginAt ? `${fmtDate(u.lastLoginAt)} ${u.lastLoginAt.slice(11, 16)}` : ''}</td>
+              <td>${fmtDateTime(u.lastLoginAt)}</td>
               <td>
                 ${u.id === this.me.id ? nothing : html`<button @click=${() => this.patch(u, { active: !u.active })}>${t(u.active ? 'set.deactivate' : 'set.activate')}</button>`}
-                <button @click=${() => this.resetPassword(u)}>${t('set.resetPassword')}</button>
+                <button aria-label="${t('set.resetPassword')}: ${u.email}" @click=${() => this.openPassword(u)}>${t('set.resetPassword')}</button>
               </td>
             </tr>`,
           )}
@@ -133,7 +192,10 @@ export class AmrSettings extends AmrElement {
           <option value="">${t('audit.filterUser')}</option>
           ${this.users.map((u) => html`<option value=${u.id}>${u.email}</option>`)}
         </select>
-        <input name="entity" placeholder=${t('audit.filterEntity')} aria-label=${t('audit.filterEntity')} />
+        <select name="entity" aria-label=${t('audit.filterEntity')}>
+          <option value="">${t('audit.allEntities')}</option>
+          ${ENTITIES.map((e) => html`<option value=${e}>${label('audit.e', e)}</option>`)}
+        </select>
         <label>${t('audit.from')} <input name="from" type="date" /></label>
         <label>${t('audit.to')} <input name="to" type="date" /></label>
         <button type="submit">${t('common.apply')}</button>
@@ -143,8 +205,8 @@ export class AmrSettings extends AmrElement {
         <tbody>
           ${this.audit.map(
             (a) => html`<tr>
-              <td>${fmtDate(a.at)} ${a.at.slice(11, 19)}</td><td>${a.userEmail ?? ''}<div class="muted">${a.ip ?? ''}</div></td><td>${a.action}</td>
-              <td>${a.entity}<div class="muted">${a.entityId ?? ''}</div></td>
+              <td>${fmtDateTime(a.at, true)}</td><td>${a.userEmail ?? ''}<div class="muted">${a.ip ?? ''}</div></td><td>${label('audit.a', a.action)}</td>
+              <td>${label('audit.e', a.entity)}<div class="muted">${a.entityId ?? ''}</div></td>
               <td><code>${show(a.before)}</code>${a.before ? ' → ' : ''}<code>${show(a.after)}</code></td>
             </tr>`,
           )}
@@ -161,13 +223,12 @@ export class AmrSettings extends AmrElement {
   override render() {
     return html`
       <div class="tabs" role="tablist">
-        ${(['users', 'audit'] as const).map(
-          (tab) => html`<button role="tab" aria-selected=${this.tab === tab} @click=${() => ((this.tab = tab), this.load())}>${t(tab === 'users' ? 'set.users' : 'set.audit')}</button>`,
-        )}
+        ${TABS.map(([tab, key]) => html`<button role="tab" aria-selected=${this.tab === tab} @click=${() => ((this.tab = tab), (this.notice = ''), this.load())}>${t(key)}</button>`)}
       </div>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
       ${this.notice ? html`<div class="card" role="status">${this.notice}</div>` : nothing}
-      ${this.tab === 'users' ? this.usersTab() : this.auditTab()}
+      ${this.tab === 'users' ? this.usersTab() : this.tab === 'concentrators' ? html`<amr-concentrators .me=${this.me}></amr-concentrators>` : this.auditTab()}
+      ${this.passwordDialog()}
     `;
   }
 }
