@@ -6,6 +6,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { defineRoute } from '../route.js';
 import { openApiDocument } from '../openapi.js';
 import { Metrics } from '../../services/metrics.js';
+import { REGISTRIES } from '../../tokens.js';
 
 const require = createRequire(import.meta.url);
 const SWAGGER_UI = (require('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
@@ -32,7 +33,7 @@ export const docsRoutes: Plugin<{ container: DependencyContainer }> = {
         path: '/openapi.json',
         access: 'public',
         description: 'The OpenAPI 3 document of every route of this node',
-        handler: () => (document ??= openApiDocument(server)),
+        handler: () => (document ??= openApiDocument(server, container.resolve(REGISTRIES))),
       }),
       defineRoute({
         method: 'GET',

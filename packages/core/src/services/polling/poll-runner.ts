@@ -107,7 +107,7 @@ export class PollRunner {
       return run.id as string;
     });
     const controller = new AbortController();
-    const done = this.run(runId, concentratorId, controller).finally(() => this.running.delete(runId));
+    const done = this.run(runId, concentratorId, controller, trigger.kind).finally(() => this.running.delete(runId));
     this.running.set(runId, { runId, concentratorId, controller, done });
     return { runId, done };
   }
@@ -149,7 +149,7 @@ export class PollRunner {
     }
   }
 
-  private async run(runId: string, concentratorId: string, controller: AbortController): Promise<PollResult> {
+  private async run(runId: string, concentratorId: string, controller: AbortController, trigger: 'manual' | 'schedule'): Promise<PollResult> {
     const { timeoutMs, retries, retryDelayMs, leaseMs } = this.config.polling;
     const totals = { stored: 0, duplicates: 0, problemCount: 0, problems: [] as ReadProblem[], attempts: 0 };
     const timer = setTimeout(() => controller.abort(new Aborted('timeout')), timeoutMs);
@@ -189,7 +189,7 @@ export class PollRunner {
     }
     const shutdown = controller.signal.reason instanceof Aborted && controller.signal.reason.why !== 'timeout';
     await this.finish(runId, concentratorId, { outcome, error, ...totals }, shutdown);
-    this.metrics.polls.inc({ outcome, trigger: 'poll' });
+    this.metrics.polls.inc({ outcome, trigger });
     this.logger.info({ runId, concentratorId, outcome, stored: totals.stored, problems: totals.problemCount }, 'poll finished');
     return { runId, outcome, readingsStored: totals.stored, duplicates: totals.duplicates, problemCount: totals.problemCount, error };
   }
