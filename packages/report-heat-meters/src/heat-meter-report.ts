@@ -109,7 +109,13 @@ export class HeatMeterReport implements ReportGenerator<BaseReportParams> {
     const first = odpu.find((r) => r.day === params.from);
     const last = odpu.find((r) => r.day === after);
     const buildingGcal = first && last ? toGcal(new D(last.value).minus(first.value).toString(), last.unit) ?? null : null;
-    if (!buildingGcal) warnings.push(ru ? `Нет показаний ОДПУ на ${params.from} и ${after}: сравнение с домом не выполнено` : `No building meter readings on ${params.from} and ${after}: no comparison`);
+    if (!buildingGcal && first && last) {
+      warnings.push(ru ? `Единица ОДПУ «${last.unit}» не энергия: сравнение с домом не выполнено` : `Building meter unit "${last.unit}" is not energy: no comparison`);
+    } else if (!buildingGcal) {
+      // Name only the boundary days without a reading.
+      const days = [first ? null : params.from, last ? null : after].filter((d) => d !== null).join(ru ? ' и ' : ' and ');
+      warnings.push(ru ? `Нет показаний ОДПУ на ${days}: сравнение с домом не выполнено` : `No building meter readings on ${days}: no comparison`);
+    }
     const gcal = sumDecimals(lines.map((l) => l.gcal));
     const share = buildingGcal && !new D(buildingGcal).isZero() ? new D(gcal).div(buildingGcal).toString() : null;
     const explanation: HeatMeterExplanation = {
