@@ -92,6 +92,13 @@ const envSchema = Joi.object({
   OPENAMR_POLL_CONCURRENCY: Joi.number().integer().min(1),
 }).unknown(true);
 
+/** The environment variables and `openamr.config.json` keys the server reads (docs/operations.md lists each). */
+export function configKeys(): { env: string[]; file: string[] } {
+  const flat = (d: { keys?: Record<string, any> }, prefix = ''): string[] =>
+    Object.entries(d.keys ?? {}).flatMap(([k, v]) => [`${prefix}${k}`, ...(v.type === 'object' ? flat(v, `${prefix}${k}.`) : [])]);
+  return { env: Object.keys(envSchema.describe().keys ?? {}), file: flat(fileSchema.describe()) };
+}
+
 function fail(field: string, message: string, source: string): never {
   throw new ConfigError(
     { ru: `Ошибка конфигурации (${source}): ${message}`, en: `Configuration error (${source}): ${message}` },
