@@ -99,6 +99,24 @@ describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
     }
   });
 
+  it('stores a telegram with a NaN in a secondary value without it, and says so in the same batch; a NaN energy is no reading', async () => {
+    // A heat meter (medium 04) with energy 1 kWh (VIF 06) and a volume that is a NaN real (DIF 05, VIF 13).
+    const frame = (energy: number[]) => {
+      const body = [0x08, 0x01, 0x72, 0x78, 0x56, 0x34, 0x12, 0x5a, 0x6b, 0x01, 0x04, 0x2a, 0x00, 0x00, 0x00, ...energy, 0x05, 0x13, 0x00, 0x00, 0xc0, 0x7f];
+      return Uint8Array.from([0x68, body.length, body.length, 0x68, ...body, body.reduce((a, b) => (a + b) & 0xff, 0), 0x16]);
+    };
+    const bus = await startMbusSimulator({ slaves: [{ address: 1, frame: frame([0x04, 0x06, 0x01, 0x00, 0x00, 0x00]) }, { address: 2, frame: frame([0x05, 0x06, 0x00, 0x00, 0xc0, 0x7f]) }] });
+    try {
+      const [one, two] = await readAll(driver, target({ meters: [{ address: 1 }, { address: 2 }], timeoutMs: 200 }, bus.port));
+      expect(one!.readings.map((r) => r.values)).to.deep.equal([{ energy: '1' }]);
+      expect(one!.problems.map((p) => [p.code, p.meterSerial])).to.deep.equal([['bad-value', '12345678']]);
+      expect(two!.readings).to.deep.equal([]);
+      expect(two!.problems.map((p) => p.message)).to.deep.equal(['Прибор 12345678: в телеграмме не число: energy = NaN, volume = NaN']);
+    } finally {
+      await bus.close();
+    }
+  });
+
   it('throws ConnectionError for a gateway that is not there, and stops at once on abort', async () => {
     const probe = createServer();
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));

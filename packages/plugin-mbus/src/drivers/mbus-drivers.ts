@@ -102,7 +102,10 @@ abstract class MbusDriver<S extends MbusSettings> implements PollReaderDriver<S>
             const frame = await readMeter(link, m, { timeoutMs, retries, pingFirst: s.pingFirst });
             const t = decodeTelegram(frame);
             const r = telegramReading(t, m, clock.now().toISOString());
-            if ('reading' in r) batch.readings.push({ ...r.reading, raw: Buffer.from(frame).toString('hex') });
+            if ('reading' in r) {
+              batch.readings.push({ ...r.reading, raw: Buffer.from(frame).toString('hex') });
+              if (r.dropped) batch.problems.push({ ...r.dropped, meterSerial: r.reading.meterSerial });
+            }
             else batch.problems.push({ ...r.problem, meterSerial: m.serial ?? t.slave.id });
           } catch (err) {
             if (err instanceof NoAnswer) batch.problems.push({ code: 'no-answer', meterSerial: m.serial, message: `Прибор ${label} не ответил за ${timeoutMs} мс (попыток: ${retries + 1})` });
@@ -171,7 +174,7 @@ abstract class MbusDriver<S extends MbusSettings> implements PollReaderDriver<S>
     const r = telegramReading(t, {}, new Date().toISOString());
     return [
       'reading' in r
-        ? { source: file.name, readings: [{ ...r.reading, raw: Buffer.from(frame).toString('hex'), file: file.name }], problems: [] }
+        ? { source: file.name, readings: [{ ...r.reading, raw: Buffer.from(frame).toString('hex'), file: file.name }], problems: r.dropped ? [{ ...r.dropped, meterSerial: r.reading.meterSerial, file: file.name }] : [] }
         : { source: file.name, readings: [], problems: [{ ...r.problem, meterSerial: t.slave.id, file: file.name, message: `${file.name}: ${r.problem.message}` }] },
     ];
   }

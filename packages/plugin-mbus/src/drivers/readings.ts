@@ -48,7 +48,8 @@ export function deviceTypeOfSlave(slave: SlaveInfo): string | undefined {
   return detectDeviceType(slave, meterTypes)?.id ?? Object.entries(CORE_RULES).find(([, r]) => r.media(slave.medium))?.[0];
 }
 
-export type TelegramReading = { reading: RawReading } | { problem: { code: string; message: string } };
+/** A reading (with `dropped`: a value left out of it, e.g. a real that is not a number), or why there is none. */
+export type TelegramReading = { reading: RawReading; dropped?: { code: string; message: string } } | { problem: { code: string; message: string } };
 
 /**
  * The reading a telegram gives for a meter: its current values by the rules of its device
@@ -61,6 +62,7 @@ export function telegramReading(t: DecodedTelegram, opts: MeterReadOptions, take
   let deviceTypeId: string;
   let values: Record<string, string>;
   let unit: string | undefined;
+  let refusedValues: Array<[string, string]> = [];
   if (opts.pulse) {
     const adapter = detectDeviceType(t.slave, MBUS_DEVICE_TYPES.filter((d) => d.records.some((r) => r.key === opts.pulse!.channel)));
     const count = adapter ? valuesOf(t, adapter.records).values[opts.pulse.channel] : undefined;
@@ -78,15 +80,18 @@ export function telegramReading(t: DecodedTelegram, opts: MeterReadOptions, take
     const typed = valuesOf(t, how.records);
     values = typed.values;
     unit = typed.units[how.primary];
-    const refused = Object.entries(typed.refused);
+    refusedValues = Object.entries(typed.refused);
     // A real that is not a number is never a reading: the meter's values are refused when its primary one is.
-    if (typed.refused[how.primary] !== undefined || (refused.length && !Object.keys(values).length)) {
-      return { problem: { code: 'bad-value', message: `Прибор ${serial}: в телеграмме не число: ${refused.map(([k, v]) => `${k} = ${v}`).join(', ')}` } };
+    if (typed.refused[how.primary] !== undefined || (refusedValues.length && !Object.keys(values).length)) {
+      return { problem: { code: 'bad-value', message: `Прибор ${serial}: в телеграмме не число: ${refusedValues.map(([k, v]) => `${k} = ${v}`).join(', ')}` } };
     }
     if (!Object.keys(values).length) {
       return { problem: { code: 'no-values', message: `Прибор ${serial} (${t.slave.medium}): в телеграмме нет текущих значений для типа ${deviceTypeId}` } };
     }
   }
+  const dropped = refusedValues.length
+    ? { dropped: { code: 'bad-value', message: `Прибор ${serial}: в телеграмме не число, значение не сохранено: ${refusedValues.map(([k, v]) => `${k} = ${v}`).join(', ')}` } }
+    : {};
   const flags = t.records.find((r) => r.quantity === 'Error flags' && r.storageNumber === 0 && typeof r.value === 'number')?.value as number | undefined;
   return {
     reading: {
@@ -98,5 +103,6 @@ export function telegramReading(t: DecodedTelegram, opts: MeterReadOptions, take
       ...(flags ? { errorCode: `E${flags}` } : {}),
       sourceKey: `mbus:${serial}:${takenAt.slice(0, 16)}`,
     },
+    ...dropped,
   };
 }

@@ -42,9 +42,11 @@ describe('drivers/readings', () => {
       }
       // A finite real is read (1.5 kWh).
       expect(telegramReading(decodeTelegram(heatTelegram([...realEnergy([0x00, 0x00, 0xc0, 0x3f]), ...volume])), {}, AT)).to.have.nested.property('reading.values.energy', '1.5');
-      // A NaN in a secondary quantity drops that value only.
+      // A NaN in a secondary quantity drops that value only, and says so.
       const nanVolume = telegramReading(decodeTelegram(heatTelegram([0x04, 0x06, 0x01, 0x00, 0x00, 0x00, 0x05, 0x13, 0x00, 0x00, 0xc0, 0x7f])), {}, AT);
       expect(nanVolume).to.have.nested.property('reading.values').that.deep.equals({ energy: '1' });
+      expect(nanVolume).to.have.property('dropped').that.deep.equals({ code: 'bad-value', message: 'Прибор 12345678: в телеграмме не число, значение не сохранено: volume = NaN' });
+      expect(telegramReading(decodeTelegram(heatTelegram([0x04, 0x06, 0x01, 0x00, 0x00, 0x00])), {}, AT)).not.to.have.property('dropped');
     });
 
     it('gives the error flags (VIF FD 17) as the error code', () => {
