@@ -94,9 +94,10 @@ const envSchema = Joi.object({
 
 /** The environment variables and `openamr.config.json` keys the server reads (docs/operations.md lists each). */
 export function configKeys(): { env: string[]; file: string[] } {
-  const flat = (d: { keys?: Record<string, any> }, prefix = ''): string[] =>
+  type Described = { type?: string; keys?: Record<string, Described> };
+  const flat = (d: Described, prefix = ''): string[] =>
     Object.entries(d.keys ?? {}).flatMap(([k, v]) => [`${prefix}${k}`, ...(v.type === 'object' ? flat(v, `${prefix}${k}.`) : [])]);
-  return { env: Object.keys(envSchema.describe().keys ?? {}), file: flat(fileSchema.describe()) };
+  return { env: Object.keys((envSchema.describe() as Described).keys ?? {}), file: flat(fileSchema.describe() as Described) };
 }
 
 function fail(field: string, message: string, source: string): never {
