@@ -226,6 +226,9 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await page.getByRole('table', { name: 'Концентраторы' }).getByRole('button', { name: 'Подвал' }).click();
     await page.getByRole('table', { name: 'Концентраторы' }).getByRole('button', { name: 'Подвал' }).click();
     await page.getByText('Успешных опросов: 7 дн. — 100%, 30 дн. — 100%; показаний за опрос — 1').waitFor();
+    // The water preview folded away (a tab of the calculations), so the concentrators fill the screenshot.
+    await page.locator('amr-calculations').getByRole('tab', { name: 'Распределители' }).click();
+    await page.getByRole('tab', { name: 'Концентраторы' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: `${SCREENSHOTS}concentrators.png` });
   });
 

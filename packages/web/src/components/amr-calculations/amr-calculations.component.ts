@@ -143,7 +143,7 @@ export class AmrCalculations extends AmrElement {
     const x = this.preview?.explanation;
     if (!x) return nothing;
     if (this.kind === 'allocators.heat-cost') {
-      return html`<div class="sub">${t('calc.total')}: <strong>${x.heatGcal}</strong></div>
+      return html`<div class="sub" style="margin-top: 12px">${t('calc.total')}: <strong>${x.heatGcal}</strong></div>
         <div class="table-wrap"><table aria-label=${t('calc.preview')}>
           <thead><tr><th>${t('premise.number')}</th><th class="num">${t('premise.area')}</th><th>${t('calc.method')}</th><th class="num">${t('calc.units')}</th><th class="num">${t('calc.estimated')}</th><th class="num">${t('calc.gcal')}</th><th class="num">${t('calc.gcalPerM2')}</th></tr></thead>
           <tbody>${(x.premises ?? []).map(

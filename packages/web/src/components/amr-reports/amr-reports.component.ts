@@ -54,10 +54,10 @@ export class AmrReports extends AmrElement {
         <tbody>
           ${this.runs.map(
             (r) => html`<tr>
-              <td>${fmtDateTime(r.createdAt)}</td>
+              <td style="white-space:nowrap">${fmtDateTime(r.createdAt)}</td>
               <td title=${r.generatorId}>${generator(r.generatorId)}</td>
-              <td>${r.buildingId ? html`<a href="/buildings/${r.buildingId}">${this.buildings.get(r.buildingId) ?? ''}</a>` : ''}</td>
-              <td>${fmtDate(String(r.params.from ?? ''))} – ${fmtDate(String(r.params.to ?? ''))}${r.params.premiseIds ? ` · ${(r.params.premiseIds as unknown[]).length} ${t('reports.premises')}` : ''}${r.params.majority ? ' · >50%' : ''}${r.params.byNorm ? ` · ${t('calc.byNorm')}` : ''}</td>
+              <td style="white-space:nowrap">${r.buildingId ? html`<a href="/buildings/${r.buildingId}">${this.buildings.get(r.buildingId) ?? ''}</a>` : ''}</td>
+              <td>${fmtDate(String(r.params.from ?? ''))} – ${fmtDate(String(r.params.to ?? ''))}${r.params.premiseIds ? ` · ${t('reports.premises')}: ${(r.params.premiseIds as unknown[]).length}` : ''}${r.params.majority ? ' · >50%' : ''}${r.params.byNorm ? ` · ${t('calc.byNorm')}` : ''}</td>
               <td>${r.createdBy ?? ''}</td>
               <td><a href="/api/report-runs/${r.id}/file" download=${r.fileName}>${t('reports.download')}</a></td>
             </tr>`,

@@ -36,12 +36,34 @@ const TABS: Array<[Tab, 'set.users' | 'set.concentrators' | 'set.audit']> = [
   ['audit', 'set.audit'],
 ];
 
+const short = (v: unknown): string => {
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+};
+const NOISE = new Set(['updatedAt', 'createdAt', 'updated_at', 'created_at']);
+/** What an audit entry changed, field by field: [field, before (undefined when created), after]; an update lists only the fields that differ. */
+function changesOf(before: unknown, after: unknown): Array<[string, string | undefined, string | undefined]> {
+  const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+  const b = obj(before);
+  const a = obj(after);
+  if (b && a) {
+    return [...new Set([...Object.keys(b), ...Object.keys(a)])]
+      .filter((k) => !NOISE.has(k) && JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+      .map((k) => [k, short(b[k] ?? null), short(a[k] ?? null)]);
+  }
+  const one = a ?? b;
+  if (!one) return after === null || after === undefined ? [] : [['', undefined, short(after)]];
+  const rows = Object.entries(one).filter(([k, v]) => !NOISE.has(k) && v !== null && v !== '');
+  return rows.slice(0, 6).map(([k, v]) => [k, undefined, short(v)] as [string, undefined, string]).concat(rows.length > 6 ? [['…', undefined, `+${rows.length - 6}`]] : []);
+}
+
 /** «Настройки» (F14, F16, F17), administrators only: users (create, role, deactivate, a new password in a dialog), «Домовые концентраторы» of all buildings, the audit log. */
 export class AmrSettings extends AmrElement {
   static override styles = [
     shared,
     css`
       dialog { border: 1px solid #e5e7eb; border-radius: 12px; padding: 20px 24px; width: min(520px, 90vw); box-shadow: 0 20px 50px rgba(0, 0, 0, 0.2); }
+      td code { font-size: 12px; word-break: break-word; background: #f3f4f6; border-radius: 4px; padding: 0 4px; }
       dialog::backdrop { background: rgba(17, 24, 39, 0.35); }
     `,
   ];
@@ -185,7 +207,6 @@ export class AmrSettings extends AmrElement {
   }
 
   private auditTab() {
-    const show = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
     return html`
       <form class="toolbar" aria-label=${t('set.audit')} @submit=${this.applyFilter}>
         <select name="userId" aria-label=${t('audit.filterUser')}>
@@ -206,8 +227,8 @@ export class AmrSettings extends AmrElement {
           ${this.audit.map(
             (a) => html`<tr>
               <td>${fmtDateTime(a.at, true)}</td><td>${a.userEmail ?? ''}<div class="muted">${a.ip ?? ''}</div></td><td>${label('audit.a', a.action)}</td>
-              <td>${label('audit.e', a.entity)}<div class="muted">${a.entityId ?? ''}</div></td>
-              <td><code>${show(a.before)}</code>${a.before ? ' → ' : ''}<code>${show(a.after)}</code></td>
+              <td>${label('audit.e', a.entity)}<div class="muted" title=${a.entityId ?? ''}>${a.entityId?.slice(0, 8) ?? ''}</div></td>
+              <td>${changesOf(a.before, a.after).map(([k, was, now]) => html`<div><span class="muted">${k}:</span> ${was === undefined ? nothing : html`<code>${was}</code> → `}<code>${now ?? ''}</code></div>`)}</td>
             </tr>`,
           )}
         </tbody>
