@@ -199,6 +199,11 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await calc.getByLabel('Конец периода').fill('2024-06-30');
     await button('Предпросмотр').click();
     await page.getByRole('table', { name: 'Предпросмотр' }).getByRole('cell', { name: 'В1-ГВС' }).first().waitFor();
+    // Named columns and words, not the report's JSON keys and codes.
+    const headers = await page.getByRole('table', { name: 'Предпросмотр' }).locator('th').allInnerTexts();
+    expect(headers).to.deep.equal(['Помещение', 'Вода', 'Серийный номер', 'Дата начала', 'Показание на начало', 'Дата окончания', 'Показание на конец', 'Расход, м³']);
+    const first = (await page.getByRole('table', { name: 'Предпросмотр' }).locator('tbody tr').first().locator('td').allInnerTexts()).slice(0, 4);
+    expect(first).to.deep.equal(['Кв.1', 'ГВС', 'В1-ГВС', '01.06.2024']);
     const [download] = await Promise.all([page.waitForEvent('download'), button('Сгенерировать').click()]);
     expect(download.suggestedFilename()).to.equal('С 2024-06-01 по 2024-06-30 ул. Примерная, 1.xlsx');
   });
@@ -354,11 +359,13 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await table.getByRole('button', { name: 'Подвал' }).click();
     const field = page.getByLabel('Расписание (cron)');
     await field.waitFor();
-    await page.waitForFunction(() => true);
     // The first preview is held back until after the second has been answered.
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    await page.route('**/api/cron-preview?cron=0%205*', async (route) => {
+    let heldBack = 0;
+    const earlier = (u: URL) => u.pathname === '/api/cron-preview' && u.searchParams.get('cron') === '0 5 * * *';
+    await page.route(earlier, async (route) => {
+      heldBack++;
       await held;
       await route.continue();
     });
@@ -366,10 +373,14 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await field.fill('30 6 * * *');
     const words = page.locator('amr-concentrators span[aria-live=polite]');
     await words.filter({ hasText: 'В 06:30' }).waitFor();
+    expect(heldBack).to.equal(1);
+    const late = page.waitForResponse((r) => earlier(new URL(r.url())));
     release();
-    await page.waitForTimeout(500);
-    expect(await words.innerText()).to.contain('В 06:30').and.not.contain('05:00');
-    await page.unroute('**/api/cron-preview?cron=0%205*');
+    await late;
+    await page.waitForTimeout(200);
+    expect(await words.innerText()).to.contain('В 06:30');
+    expect(await words.innerText()).to.not.contain('05:00');
+    await page.unroute(earlier);
   });
 
   it('lists the generated reports in the archive, to download again', async () => {
@@ -380,6 +391,12 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     expect(await table.innerText()).to.contain('Расход воды по квартирам');
     expect(await table.locator('tbody tr').first().locator('td').first().innerText()).to.match(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
     await page.screenshot({ path: `${SCREENSHOTS}reports.png` });
+    // In English the generators' English labels and dates.
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await page.getByRole('table', { name: 'Reports' }).getByRole('cell', { name: 'Water consumption by premise' }).first().waitFor();
+    expect(await page.getByRole('table', { name: 'Reports' }).locator('tbody tr').first().innerText()).to.contain('2024-06-01 – 2024-06-30');
+    await page.getByRole('button', { name: 'RU', exact: true }).click();
+    await table.getByRole('cell', { name: 'Расход воды по квартирам' }).first().waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), table.getByRole('link', { name: 'Скачать' }).first().click()]);
     expect(download.suggestedFilename()).to.match(/^С 2024-06-01 по 2024-06-30 ул\. Примерная, 1\.xlsx$/);
   });
@@ -489,7 +506,6 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await table.locator('tbody tr').first().waitFor();
     await filter.getByLabel('Объект учёта').selectOption({ label: 'концентратор' });
     await filter.getByRole('button', { name: 'Применить' }).click();
-    await page.waitForFunction(() => true);
     await table.getByRole('cell', { name: 'удаление', exact: true }).waitFor();
     const rows = await table.locator('tbody tr').allInnerTexts();
     expect(rows.length).to.be.greaterThan(3);
