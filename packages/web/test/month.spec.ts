@@ -453,6 +453,20 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await table.getByRole('button', { name: 'Подвал' }).click();
     await page.getByRole('table', { name: 'Журнал опросов' }).getByRole('cell', { name: 'успешно', exact: true }).first().waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}settings-concentrators.png` });
+    // Added here, a concentrator names its building.
+    const folder = mkdtempSync(join(tmpdir(), 'amr-month-set-'));
+    await button('Добавить концентратор').click();
+    const form = page.getByRole('form', { name: 'Добавить концентратор' });
+    await form.getByLabel('Объект').selectOption({ label: 'ул. Примерная, 1' });
+    await form.getByLabel('Название').fill('Щитовая');
+    await form.locator('select[name=driverId]').selectOption('ftp.local-storage');
+    await form.locator('input[name="s.path"]').fill(folder);
+    await form.getByRole('button', { name: 'Сохранить' }).click();
+    await table.getByRole('button', { name: 'Щитовая' }).waitFor();
+    expect(await table.locator('tr', { hasText: 'Щитовая' }).locator('td').first().innerText()).to.equal('ул. Примерная, 1');
+    const added = (await (await page.request.get(`${url}/api/concentrators?limit=100`)).json()).items.find((c: { name: string }) => c.name === 'Щитовая');
+    const building = (await (await page.request.get(`${url}/api/buildings?limit=10`)).json()).items.find((b: { name: string }) => b.name === 'ул. Примерная, 1');
+    expect(added.buildingId).to.equal(building.id);
   });
 
   it('sets a user’s password in a dialog; the operator logs in with it and cannot read now or check (F27)', async () => {
