@@ -383,6 +383,22 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await page.unroute(earlier);
   });
 
+  it('previews the technical report in words: each meter’s state and its concentrator’s last poll outcome', async () => {
+    await page.locator('amr-calculations').getByRole('tab', { name: 'Технический' }).click();
+    const calc = page.getByRole('form', { name: 'Расчёты' });
+    await calc.getByLabel('Начало периода').fill('2024-05-01');
+    await calc.getByLabel('Конец периода').fill('2024-05-31');
+    await button('Предпросмотр').click();
+    const preview = page.getByRole('table', { name: 'Предпросмотр' });
+    await preview.getByRole('cell', { name: 'A1-2', exact: true }).waitFor();
+    expect(await preview.locator('th').allInnerTexts()).to.include.members(['Серийный номер', 'Состояние', 'Концентратор', 'Последний опрос']);
+    const row = (await preview.locator('tr', { has: page.getByRole('cell', { name: 'A1-2', exact: true }) }).innerText()).split('\t');
+    expect(row).to.include.members(['15.05.2024', 'нет свежих показаний']);
+    expect(row.find((c) => c.startsWith('Чердак, FTP')), row.join(' | ')).to.not.equal(undefined);
+    expect(row.join(' ')).to.not.match(/connection-error|stale|\bok\b/);
+    await page.locator('amr-calculations').getByRole('tab', { name: 'Распределители' }).click();
+  });
+
   it('lists the generated reports in the archive, to download again', async () => {
     await page.getByRole('link', { name: 'Отчёты' }).click();
     const table = page.getByRole('table', { name: 'Отчёты' });
@@ -394,10 +410,10 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     // In English the generators' English labels and dates.
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await page.getByRole('table', { name: 'Reports' }).getByRole('cell', { name: 'Water consumption by premise' }).first().waitFor();
-    expect(await page.getByRole('table', { name: 'Reports' }).locator('tbody tr').first().innerText()).to.contain('2024-06-01 – 2024-06-30');
+    expect(await page.getByRole('table', { name: 'Reports' }).locator('tbody tr', { hasText: 'Water consumption by premise' }).first().innerText()).to.contain('2024-06-01 – 2024-06-30');
     await page.getByRole('button', { name: 'RU', exact: true }).click();
     await table.getByRole('cell', { name: 'Расход воды по квартирам' }).first().waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), table.getByRole('link', { name: 'Скачать' }).first().click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), table.locator('tr', { hasText: 'Расход воды по квартирам' }).first().getByRole('link', { name: 'Скачать' }).click()]);
     expect(download.suggestedFilename()).to.match(/^С 2024-06-01 по 2024-06-30 ул\. Примерная, 1\.xlsx$/);
   });
 
@@ -517,30 +533,38 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await page.getByRole('tab', { name: 'Журнал действий' }).click();
     const filter = page.getByRole('form', { name: 'Журнал действий' });
     const table = page.getByRole('table', { name: 'Журнал действий' });
+    /** «Применить», then the answer to it rendered. */
+    const apply = async () => {
+      await Promise.all([page.waitForResponse((r) => r.url().includes('/api/audit?')), filter.getByRole('button', { name: 'Применить' }).click()]);
+      await page.evaluate('new Promise((r) => requestAnimationFrame(r))');
+    };
     await table.locator('tbody tr').first().waitFor();
     await filter.getByLabel('Объект учёта').selectOption({ label: 'концентратор' });
-    await filter.getByRole('button', { name: 'Применить' }).click();
+    await apply();
     await table.getByRole('cell', { name: 'удаление', exact: true }).waitFor();
-    const rows = await table.locator('tbody tr').allInnerTexts();
-    expect(rows.length).to.be.greaterThan(3);
-    expect(rows.every((r) => r.split('\t')[3]!.startsWith('концентратор')), rows.join(' | ')).to.equal(true);
-    const actions = new Set(rows.map((r) => r.split('\t')[2]));
+    const entities = await table.locator('tbody tr > td:nth-child(4)').allInnerTexts();
+    expect(entities.length).to.be.greaterThan(3);
+    expect(entities.every((e) => e.startsWith('концентратор')), entities.join(' | ')).to.equal(true);
+    const actions = new Set(await table.locator('tbody tr > td:nth-child(3)').allInnerTexts());
     expect([...actions]).to.include.members(['создание', 'изменение', 'удаление', 'опрос']);
-    expect(rows[0]).to.match(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}\t/);
+    expect(await table.locator('tbody tr > td:nth-child(1)').first().innerText()).to.match(/^\d{2}\.\d{2}\.\d{4}\s\d{2}:\d{2}:\d{2}$/);
     await page.screenshot({ path: `${SCREENSHOTS}settings-audit.png` });
     // The user filter: the operator changed no concentrator.
     await filter.getByLabel('Пользователь (email)').selectOption({ label: 'operator@test.local' });
-    await filter.getByRole('button', { name: 'Применить' }).click();
+    await apply();
     await table.locator('tbody tr').first().waitFor({ state: 'detached' });
     // Their login is there without the entity filter.
     await filter.getByLabel('Объект учёта').selectOption({ label: 'Все объекты учёта' });
-    await filter.getByRole('button', { name: 'Применить' }).click();
+    const [asked] = await Promise.all([page.waitForRequest((r) => r.url().includes('/api/audit?')), apply()]);
+    expect(new URL(asked.url()).searchParams.get('userId'), asked.url()).to.be.a('string');
+    expect(new URL(asked.url()).searchParams.get('entity'), asked.url()).to.equal(null);
     await table.getByRole('cell', { name: 'вход', exact: true }).first().waitFor();
-    expect((await table.locator('tbody tr').allInnerTexts()).every((r) => r.includes('operator@test.local'))).to.equal(true);
+    const theirs = await table.locator('tbody tr > td:nth-child(2)').allInnerTexts();
+    expect(theirs.every((r) => r.startsWith('operator@test.local')), theirs.join(' | ')).to.equal(true);
     // A date range before today: nothing.
     await filter.getByLabel('Пользователь (email)').selectOption({ label: 'Пользователь (email)' });
     await filter.getByLabel('По', { exact: true }).fill('2020-01-01');
-    await filter.getByRole('button', { name: 'Применить' }).click();
+    await apply();
     await table.locator('tbody tr').first().waitFor({ state: 'detached' });
   });
 

@@ -73,6 +73,7 @@ export class AmrSettings extends AmrElement {
   /** The user whose password is being set in the dialog. */
   @state() private passwordOf: User | null = null;
   @state() private passwordError = '';
+  private auditAsked = 0;
   @state() private users: User[] = [];
   @state() private audit: AuditEntry[] = [];
   @state() private auditTotal = 0;
@@ -93,7 +94,10 @@ export class AmrSettings extends AmrElement {
       else {
         if (!this.users.length) this.users = (await api<{ items: User[] }>('GET', '/api/users?limit=500')).items;
         const qs = new URLSearchParams({ limit: '50', offset: String(this.auditOffset), ...this.filter });
+        const asked = ++this.auditAsked;
         const r = await api<{ total: number; items: AuditEntry[] }>('GET', `/api/audit?${qs}`);
+        // Answers may come back in any order: only the latest filter's is shown.
+        if (asked !== this.auditAsked) return;
         this.audit = r.items;
         this.auditTotal = r.total;
       }
