@@ -145,9 +145,8 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await form.getByLabel('Значение').fill('5');
     expect(await form.locator('.field-error:not(:empty)').count()).to.equal(0);
     await form.getByRole('button', { name: 'Сохранить' }).click();
-    const refused = form.getByLabel('Значение');
     await page.waitForFunction(`${shadow('amr-meter-card')}.querySelector('input[name=value]').getAttribute('aria-invalid') === 'true'`);
-    expect(await form.locator('label', { has: refused }).locator('.field-error').innerText()).to.match(/меньше|предыдущ/i);
+    expect(await form.locator('input[name=value] + .field-error').innerText()).to.match(/меньше|предыдущ/i);
     expect(await page.getByRole('alert').count()).to.equal(0);
     expect(await rows.count()).to.equal(3);
     await button('Отмена').click();
@@ -257,7 +256,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await form.getByLabel('Площадь, м²').fill('10');
     await form.getByRole('button', { name: 'Сохранить' }).click();
     await page.waitForFunction(`${shadow('amr-building-card')}.querySelector('input[name=number]').getAttribute('aria-invalid') === 'true'`);
-    expect(await form.locator('label', { has: form.getByLabel('Номер') }).locator('.field-error').innerText()).not.to.equal('');
+    expect(await form.locator('input[name=number] + .field-error').innerText()).not.to.equal('');
     await form.getByRole('button', { name: 'Отмена' }).click();
     // Detach: select the row, «Открепить от объекта»; it is a free premise again.
     await row.locator('td').nth(3).click();
@@ -277,7 +276,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
       await button('Добавить').click();
       const form = page.getByRole('form', { name: 'Показания ОДПУ' });
       await form.getByLabel('Дата').fill(date!);
-      await form.getByLabel('Значение').fill(value!);
+      await form.getByLabel('Показание').fill(value!);
       await form.getByRole('button', { name: 'Сохранить' }).click();
       await odpu.getByRole('cell', { name: date!.split('-').reverse().join('.'), exact: true }).waitFor();
     }
@@ -290,7 +289,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await button('Добавить').click();
     const form = page.getByRole('form', { name: 'Нормативы' });
     await form.getByLabel('Действует с').fill('2024-01-01');
-    await form.getByLabel('Тип').selectOption({ label: 'Жилое' });
+    await form.getByLabel('Тип помещений').selectOption({ label: 'Жилое' });
     await form.locator('input[name=value]').fill('0.0185');
     await form.getByRole('button', { name: 'Сохранить' }).click();
     await norms.getByRole('cell', { name: '01.01.2024', exact: true }).waitFor();
@@ -335,7 +334,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await link.waitFor();
     expect(await link.getAttribute('class')).to.contain('state-error');
     expect(await link.evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { color: string } }).getComputedStyle(e).color)).to.equal('rgb(220, 38, 38)');
-    const row = (await page.getByRole('table', { name: 'Приборы учёта' }).locator('tr', { has: link }).innerText()).replace(/\s+/g, ' ');
+    const row = (await page.getByRole('table', { name: 'Приборы учёта' }).locator('tbody tr', { has: page.getByRole('link', { name: 'ERR-1' }) }).innerText()).replace(/\s+/g, ' ');
     const ru = (d: string) => d.split('-').reverse().join('.');
     expect(row).to.contain(ru(day(3))).and.to.contain('E1 — Утечка');
     await page.screenshot({ path: `${SCREENSHOTS}premise-card.png` });
@@ -344,7 +343,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     expect(await page.getByRole('heading', { level: 1, name: 'ERR-1' }).getAttribute('class')).to.contain('state-error');
     const readings = page.getByRole('table', { name: 'Показания' });
     await readings.getByRole('cell', { name: 'E1 — Утечка' }).first().waitFor();
-    expect(await page.locator('amr-meter-card dl').innerText()).to.contain(ru(day(3))).and.to.contain('E1 — Утечка');
+    expect(await page.locator('amr-meter-card dl').first().innerText()).to.contain(ru(day(3))).and.to.contain('E1 — Утечка');
     await page.goto(`${url}${buildingPath}`);
     const serial = page.getByRole('table', { name: 'Помещения' }).getByRole('link', { name: 'ERR-1' });
     await serial.waitFor();
@@ -354,6 +353,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
   it('shows dates dd.mm.yyyy to a Russian browser, in tables and in date inputs', async () => {
     expect(await page.evaluate(() => (globalThis as unknown as { navigator: { language: string } }).navigator.language)).to.equal('ru-RU');
     await page.goto(`${url}${meterPath}`);
+    await page.getByRole('table', { name: 'Показания' }).getByRole('cell', { name: '01.03.2024', exact: true }).waitFor();
     const cells = await page.getByRole('table', { name: 'Показания' }).locator('tbody tr td:first-child').allInnerTexts();
     expect(cells.length).to.be.greaterThan(0);
     for (const c of cells) expect(c).to.match(/^\d{2}\.\d{2}\.\d{4}$/);
@@ -411,7 +411,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     const current = rows.find((r) => r.includes('РБ-700'))!;
     expect(current).to.contain('1.4').and.to.contain('15.01.2024');
     expect(old).to.contain('1.1').and.to.contain('15.01.2024');
-    expect(await page.locator('amr-meter-card dl').innerText()).to.contain('РБ-700 (k = 1.4)');
+    expect(await page.locator('amr-meter-card dl').first().innerText()).to.contain('РБ-700 (k = 1.4)');
     const api = (await (await page.request.get(`${url}/api/meters/${meter.id}/radiators`)).json()).items;
     expect(api.map((x: { model: string; to: string | null }) => [x.model, x.to])).to.deep.include.members([['РБ-700', null]]);
   });
