@@ -252,6 +252,8 @@ const ru = {
   'form.range': 'Значение вне допустимого диапазона',
   'form.invalid': 'Неверное значение',
   'form.email': 'Введите email, например name@example.com',
+  'form.date': 'Введите дату: дд.мм.гггг, например 15.01.2024',
+  'form.dayPlaceholder': 'дд.мм.гггг',
 };
 
 type Texts = Record<keyof typeof ru, string>;
@@ -502,6 +504,8 @@ const en: Texts = {
   'form.range': 'The value is out of range',
   'form.invalid': 'Invalid value',
   'form.email': 'Enter an email, e.g. name@example.com',
+  'form.date': 'Enter a date: yyyy-mm-dd, e.g. 2024-01-15',
+  'form.dayPlaceholder': 'yyyy-mm-dd',
 };
 
 export type TextKey = keyof Texts;

@@ -41,7 +41,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await buildWeb();
     server = await startServer();
     url = server.url;
-    // A Russian operator's browser: native date inputs show dd.mm.yyyy (see packages/web/README.md).
+    // A Russian operator's browser (Accept-Language, navigator.language, Intl).
     page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'ru-RU' });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -87,7 +87,6 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await rows.nth(1).locator('td').nth(2).click({ modifiers: ['Control'] });
     await page.getByText('Выбрано: 2').waitFor();
     expect(await rows.nth(1).getAttribute('aria-selected')).to.equal('false');
-    await page.screenshot({ path: `${SCREENSHOTS}building-card.png` });
   });
 
   it('opens a premise card and attaches a new meter to it, blue (no reading yet, F06) until it has a fresh reading', async () => {
@@ -131,7 +130,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await page.getByText('Потребление по дням').waitFor();
     expect(await labels()).to.deep.equal(['01.02.2024', '01.03.2024']);
     expect(await page.locator('amr-chart').evaluate((e) => (e as unknown as { values: number[] }).values)).to.deep.equal([5.5, 6.5]);
-    await page.screenshot({ path: `${SCREENSHOTS}meter-card.png` });
+    await page.screenshot({ path: `${SCREENSHOTS}meter-card.png`, fullPage: true });
     await page.getByRole('group', { name: 'Период графика' }).getByRole('button', { name: 'По месяцам' }).click();
     // A value that is not a number is said so next to the field as it is typed, before anything is sent.
     await button('Добавить показание').click();
@@ -264,7 +263,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await row.waitFor({ state: 'detached' });
     const free = (await (await page.request.get(`${url}/api/premises?free=true&limit=1000`)).json()).items.map((p: { number: string }) => p.number);
     expect(free).to.include('Офис 1');
-    await page.screenshot({ path: `${SCREENSHOTS}building-card.png` });
+    await page.screenshot({ path: `${SCREENSHOTS}building-card.png`, fullPage: true });
   });
 
   it('lists and adds building meter readings (Показания ОДПУ) and norms (Нормативы)', async () => {
@@ -282,7 +281,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     }
     expect(await odpu.locator('tbody tr').count()).to.equal(2);
     expect(await odpu.locator('tbody').innerText()).to.contain('120.5').and.to.contain('Gcal');
-    await page.screenshot({ path: `${SCREENSHOTS}building-odpu.png` });
+    await page.screenshot({ path: `${SCREENSHOTS}building-odpu.png`, fullPage: true });
     await page.getByRole('tab', { name: 'Нормативы' }).click();
     const norms = page.getByRole('table', { name: 'Нормативы' });
     await norms.getByText('Нет данных').waitFor();
@@ -294,7 +293,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await form.getByRole('button', { name: 'Сохранить' }).click();
     await norms.getByRole('cell', { name: '01.01.2024', exact: true }).waitFor();
     expect((await norms.locator('tbody tr').innerText()).replace(/\s+/g, ' ')).to.contain('Жилое').and.to.contain('0.0185');
-    await page.screenshot({ path: `${SCREENSHOTS}building-norms.png` });
+    await page.screenshot({ path: `${SCREENSHOTS}building-norms.png`, fullPage: true });
     await page.getByRole('tab', { name: 'Помещения' }).click();
   });
 
@@ -337,7 +336,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     const row = (await page.getByRole('table', { name: 'Приборы учёта' }).locator('tbody tr', { has: page.getByRole('link', { name: 'ERR-1' }) }).innerText()).replace(/\s+/g, ' ');
     const ru = (d: string) => d.split('-').reverse().join('.');
     expect(row).to.contain(ru(day(3))).and.to.contain('E1 — Утечка');
-    await page.screenshot({ path: `${SCREENSHOTS}premise-card.png` });
+    await page.screenshot({ path: `${SCREENSHOTS}premise-card.png`, fullPage: true });
     await link.click();
     await h2('ERR-1').waitFor();
     expect(await page.getByRole('heading', { level: 1, name: 'ERR-1' }).getAttribute('class')).to.contain('state-error');
@@ -350,22 +349,41 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     expect(await serial.getAttribute('class')).to.contain('state-error');
   });
 
-  it('shows dates dd.mm.yyyy to a Russian browser, in tables and in date inputs', async () => {
-    expect(await page.evaluate(() => (globalThis as unknown as { navigator: { language: string } }).navigator.language)).to.equal('ru-RU');
+  it('writes dates dd.mm.yyyy in Russian everywhere, date fields included (a dd.mm.yyyy mask, whatever the browser locale)', async () => {
     await page.goto(`${url}${meterPath}`);
     await page.getByRole('table', { name: 'Показания' }).getByRole('cell', { name: '01.03.2024', exact: true }).waitFor();
     const cells = await page.getByRole('table', { name: 'Показания' }).locator('tbody tr td:first-child').allInnerTexts();
-    expect(cells.length).to.be.greaterThan(0);
+    expect(cells.length).to.be.greaterThan(2);
     for (const c of cells) expect(c).to.match(/^\d{2}\.\d{2}\.\d{4}$/);
-    // The native date input formats by the browser's locale: ru-RU shows 15.01.2024.
+    // An existing date is shown in the field as dd.mm.yyyy.
+    await page.goto(`${url}${premisePath}`);
+    await button('Редактировать').click();
+    expect(await page.getByRole('form', { name: 'Редактировать' }).getByLabel('Дата акта приема').inputValue()).to.equal('01.09.2022');
+    await button('Отмена').click();
+    // Typed digits get their dots; an impossible day is said so beside the field and not sent.
     await page.goto(`${url}${buildingPath}`);
     await page.getByRole('tab', { name: 'Показания ОДПУ' }).click();
+    await page.getByRole('table', { name: 'Показания ОДПУ' }).getByRole('cell', { name: '31.01.2024', exact: true }).waitFor();
     await button('Добавить').click();
-    const input = page.getByRole('form', { name: 'Показания ОДПУ' }).getByLabel('Дата');
-    await input.fill('2024-01-15');
-    expect(await input.evaluate((e) => (e as unknown as { valueAsNumber: number }).valueAsNumber)).to.equal(Date.UTC(2024, 0, 15));
-    expect(await page.evaluate(() => new Intl.DateTimeFormat().format(new Date(Date.UTC(2024, 0, 15, 12))))).to.equal('15.01.2024');
-    await page.getByRole('form', { name: 'Показания ОДПУ' }).screenshot({ path: `${SCREENSHOTS}date-input.png` });
+    const form = page.getByRole('form', { name: 'Показания ОДПУ' });
+    const input = form.getByLabel('Дата');
+    expect(await input.getAttribute('placeholder')).to.equal('дд.мм.гггг');
+    await input.pressSequentially('31022024');
+    expect(await input.inputValue()).to.equal('31.02.2024');
+    await form.getByLabel('Показание').fill('130');
+    await form.locator('input[name=date] + .field-error').getByText('Введите дату: дд.мм.гггг').waitFor();
+    await form.getByRole('button', { name: 'Сохранить' }).click();
+    await form.locator('input[name=date] + .field-error').getByText('Введите дату: дд.мм.гггг').waitFor();
+    await input.fill('');
+    await input.pressSequentially('29032024');
+    expect(await input.inputValue()).to.equal('29.03.2024');
+    expect(await form.locator('.field-error:not(:empty)').count()).to.equal(0);
+    await form.screenshot({ path: `${SCREENSHOTS}date-input.png` });
+    await form.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByRole('table', { name: 'Показания ОДПУ' }).getByRole('cell', { name: '29.03.2024', exact: true }).waitFor();
+    const saved = (await (await page.request.get(`${url}/api${buildingPath}/heat-readings`)).json()).items.map((r: { date: string }) => r.date.slice(0, 10));
+    expect(saved).to.include('2024-03-29');
+    await page.getByRole('tab', { name: 'Помещения' }).click();
   });
 
   it('shows the device types of the plugins, and imports the radiator catalogue from a file', async () => {
@@ -374,7 +392,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     const types = page.getByRole('table', { name: 'Типы приборов' });
     await types.getByText('core.heat-cost-allocator').waitFor();
     expect(await types.innerText()).to.contain('Распределитель тепла');
-    await page.screenshot({ path: `${SCREENSHOTS}reference.png` });
+    await page.screenshot({ path: `${SCREENSHOTS}reference.png`, fullPage: true });
     await page.getByRole('tab', { name: 'Радиаторы' }).click();
     await page.getByRole('table', { name: 'Радиаторы' }).getByText('Нет данных').waitFor();
     await page.locator('input[type=file]').setInputFiles({ name: 'radiators.csv', mimeType: 'text/csv', buffer: Buffer.from('model;manufacturer;coefficient\nМС-140;Сантехлит;1,25\nRadik 22;Kermi;0.9\n') });
@@ -543,7 +561,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
   });
 
   it('lists, filters and pages the overview (20 buildings a page)', async () => {
-    await Promise.all(Array.from({ length: 24 }, (_, i) => page.request.post(`${url}/api/buildings`, { data: { name: `Пагинация ${String(i + 1).padStart(2, '0')}`, address: `ул. Страничная, ${i + 1}` } })));
+    await Promise.all(Array.from({ length: 24 }, (_, i) => page.request.post(`${url}/api/buildings`, { data: { name: `ул. Садовая, ${i + 1}`, address: `г. Пермь, ул. Садовая, д. ${i + 1}`, totalArea: String(2400 + 37 * i) } })));
     const { total } = await (await page.request.get(`${url}/api/buildings?limit=1`)).json();
     await page.getByRole('link', { name: 'Обзор' }).click();
     const table = page.getByRole('table', { name: 'Обзор' });
@@ -552,16 +570,22 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await page.getByText(`1–20 из ${total}`).waitFor();
     await button('Вперёд').click();
     await page.getByText(`21–${Math.min(40, total)} из ${total}`).waitFor();
-    expect(await table.locator('tbody tr').count()).to.equal(Math.min(20, total - 20));
+    await page.waitForFunction(`${shadow('amr-overview')}.querySelectorAll('tbody tr').length === ${Math.min(20, total - 20)}`);
+    expect(await table.locator('tbody').innerText()).not.to.contain('Большой дом');
     await button('Назад').click();
     await page.getByText(`1–20 из ${total}`).waitFor();
-    await page.getByRole('searchbox', { name: 'Фильтр по названию или адресу' }).fill('Страничная, 7');
+    await page.getByRole('searchbox', { name: 'Фильтр по названию или адресу' }).fill('Садовая, 7');
     await page.getByText('1–1 из 1').waitFor();
-    expect(await table.locator('tbody').innerText()).to.contain('Пагинация 07');
+    expect(await table.locator('tbody').innerText()).to.contain('ул. Садовая, 7');
     await page.getByRole('searchbox', { name: 'Фильтр по названию или адресу' }).fill('нет такого дома');
     await table.getByText('Нет данных').waitFor();
     await page.getByRole('searchbox', { name: 'Фильтр по названию или адресу' }).fill('');
     await table.getByRole('link', { name: 'Большой дом' }).waitFor();
+    await page.getByText('Столбцы').click();
+    await page.getByRole('checkbox', { name: 'Адрес' }).check();
+    await page.getByText('Столбцы').click();
+    await table.locator('thead').getByText('Адрес').waitFor();
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: `${SCREENSHOTS}overview.png` });
   });
 

@@ -11,6 +11,7 @@ export const shared = css`
   .card { background: #fff; border: 1px solid #e5e7eb; border-radius: 10px; padding: 16px 20px; margin-bottom: 16px; }
   .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin-bottom: 12px; }
   .toolbar .grow { flex: 1; }
+  .toolbar input.serial-search { width: 300px; }
   input, select, textarea { font: inherit; font-size: 13px; padding: 6px 8px; border: 1px solid #d1d5db; border-radius: 6px; background: #fff; color: inherit; }
   /* Checked as the user types (after the first edit): a wrong value is marked at once. */
   input:user-invalid, select:user-invalid { border-color: #dc2626; background: #fef2f2; }
@@ -33,6 +34,9 @@ export const shared = css`
   tbody tr:hover { background: #f8fafc; }
   tr.selected, tr.selected:hover { background: #dbeafe; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+  /* A wide table of many columns: headers wrap instead of pushing the last columns out. */
+  table.dense th { white-space: normal; vertical-align: bottom; }
+  table.dense td { font-size: 12.5px; }
   .table-wrap { border: 1px solid #e5e7eb; border-radius: 10px; overflow: auto; }
   .pager { display: flex; align-items: center; justify-content: flex-end; gap: 8px; padding: 8px 2px; color: #6b7280; font-size: 13px; }
   form.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px 14px; align-items: end; }

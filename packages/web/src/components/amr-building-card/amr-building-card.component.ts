@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { api, type Me } from '../../api.js';
 import { fmtDate, t, type TextKey } from '../../i18n.js';
-import { liveValidate } from '../../forms.js';
+import { dayInput, liveValidate } from '../../forms.js';
 import { AmrElement } from '../amr-element.js';
 import '../amr-calculations/amr-calculations.js';
 import '../amr-concentrators/amr-concentrators.js';
@@ -279,7 +279,7 @@ export class AmrBuildingCard extends AmrElement {
             <label>${t('premise.floor')}<input name="floor" type="number" min="-10" max="300" step="1" /></label>
             <label>${t('premise.entrance')}<input name="entrance" type="number" min="0" max="100" step="1" /></label>
             <label>${t('premise.accountNumber')}<input name="accountNumber" /></label>
-            <label>${t('premise.acceptanceDate')}<input name="acceptanceDate" type="date" /></label>
+            <label>${t('premise.acceptanceDate')}${dayInput('acceptanceDate')}</label>
             <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.adding = false)}>${t('common.cancel')}</button></div>
           </form>`
         : nothing}
@@ -307,7 +307,7 @@ export class AmrBuildingCard extends AmrElement {
       ${this.adding
         ? html`<form class="card grid" aria-label=${heat ? t('tab.odpu') : t('tab.norms')} novalidate @submit=${this.add} @input=${liveValidate} @change=${liveValidate} @focusout=${liveValidate}>
             ${heat
-              ? html`<label>${t('odpu.date')}<span class="req">*</span><input name="date" type="date" required /></label>
+              ? html`<label>${t('odpu.date')}<span class="req">*</span>${dayInput('date', '', true)}</label>
                   <label>${t('odpu.value')}<span class="req">*</span><input name="value" required inputmode="decimal" pattern="\\d+([.]\\d+)?" /></label>
                   <label>${t('odpu.unit')}<select name="unit"><option>Gcal</option><option>GJ</option><option>MWh</option><option>kWh</option></select></label>`
               : html`<label>${t('norm.kind')}<span class="req">*</span
@@ -316,14 +316,14 @@ export class AmrBuildingCard extends AmrElement {
                       <option value="non-residential">${t('premise.kind.non-residential')}</option>
                     </select></label
                   >
-                  <label>${t('norm.effectiveFrom')}<span class="req">*</span><input name="effectiveFrom" type="date" required /></label>
+                  <label>${t('norm.effectiveFrom')}<span class="req">*</span>${dayInput('effectiveFrom', '', true)}</label>
                   <label>${t('norm.value')}<span class="req">*</span><input name="value" required inputmode="decimal" pattern="\\d+([.]\\d+)?" /></label>`}
             <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.adding = false)}>${t('common.cancel')}</button></div>
           </form>`
         : nothing}
       <div class="table-wrap">
         <table aria-label=${heat ? t('tab.odpu') : t('tab.norms')}>
-          <thead><tr>${head.map((h) => html`<th>${t(h)}</th>`)}</tr></thead>
+          <thead><tr>${head.map((h, i) => html`<th class=${i === (heat ? 1 : 2) ? 'num' : ''}>${t(h)}</th>`)}</tr></thead>
           <tbody>
             ${this.records.map((r) =>
               'date' in r
@@ -355,7 +355,6 @@ export class AmrBuildingCard extends AmrElement {
               <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.editing = false)}>${t('common.cancel')}</button></div>
             </form>`
           : html`<dl class="info">
-                <dt>${t('building.address')}</dt><dd>${b.address}</dd>
                 <dt>${t('building.totalArea')}</dt><dd>${b.totalArea ?? '—'}</dd>
                 <dt>${t('building.timeZone')}</dt><dd>${b.timeZone}</dd>
                 <dt>${t('building.notes')}</dt><dd>${b.notes || '—'}</dd>

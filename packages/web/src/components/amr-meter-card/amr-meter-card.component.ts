@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { api, type Me } from '../../api.js';
 import { navigate } from '../../router.js';
 import { fmtDate, lang, t, type TextKey } from '../../i18n.js';
-import { liveValidate } from '../../forms.js';
+import { dayInput, liveValidate } from '../../forms.js';
 import { AmrElement } from '../amr-element.js';
 import '../amr-chart/amr-chart.js';
 import type { MeterView } from '../amr-premise-card/amr-premise-card.component.js';
@@ -208,8 +208,8 @@ export class AmrMeterCard extends AmrElement {
       <div class="card">
         ${this.editing
           ? html`<form class="grid" aria-label=${t('common.edit')} @submit=${this.save} novalidate @input=${liveValidate} @change=${liveValidate} @focusout=${liveValidate}>
-              <label>${t('meter.installedOn')}<input name="installedOn" type="date" .value=${m.installedOn ?? ''} /></label>
-              <label>${t('meter.decommissionedOn')}<input name="decommissionedOn" type="date" .value=${m.decommissionedOn ?? ''} /></label>
+              <label>${t('meter.installedOn')}${dayInput('installedOn', m.installedOn)}</label>
+              <label>${t('meter.decommissionedOn')}${dayInput('decommissionedOn', m.decommissionedOn)}</label>
               <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.editing = false)}>${t('common.cancel')}</button></div>
             </form>`
           : html`<dl class="info">
@@ -230,7 +230,7 @@ export class AmrMeterCard extends AmrElement {
       </div>
       ${this.replacing
         ? html`<form class="card grid" aria-label=${t('meter.replace')} @submit=${this.replace} novalidate @input=${liveValidate} @change=${liveValidate} @focusout=${liveValidate}>
-            <label>${t('meter.replaceDate')}<span class="req">*</span><input name="date" type="date" required /></label>
+            <label>${t('meter.replaceDate')}<span class="req">*</span>${dayInput('date', '', true)}</label>
             <label>${t('meter.finalValue')}<input name="finalValue" inputmode="decimal" pattern="\\d+([.]\\d+)?" /></label>
             <label>${t('meter.newSerial')}<span class="req">*</span><input name="serial" required /></label>
             <label>${t('meter.initialValue')}<input name="initialValue" inputmode="decimal" pattern="\\d+([.]\\d+)?" /></label>
@@ -240,7 +240,7 @@ export class AmrMeterCard extends AmrElement {
       ${this.changingRadiator
         ? html`<form class="card grid" aria-label=${t('meter.changeRadiator')} @submit=${this.changeRadiator} novalidate @input=${liveValidate} @change=${liveValidate} @focusout=${liveValidate}>
             <label>${t('meter.radiator')}<span class="req">*</span><select name="radiatorId" required>${this.catalogue.map((r) => html`<option value=${r.id}>${r.model} (k = ${r.coefficient})</option>`)}</select></label>
-            <label>${t('meter.radiatorFrom')}<span class="req">*</span><input name="from" type="date" required /></label>
+            <label>${t('meter.radiatorFrom')}<span class="req">*</span>${dayInput('from', '', true)}</label>
             <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.changingRadiator = false)}>${t('common.cancel')}</button></div>
           </form>`
         : nothing}
@@ -261,7 +261,7 @@ export class AmrMeterCard extends AmrElement {
       </div>
       ${this.adding
         ? html`<form class="card grid" aria-label=${t('meter.addReading')} @submit=${this.addReading} novalidate @input=${liveValidate} @change=${liveValidate} @focusout=${liveValidate}>
-            <label>${t('reading.date')}<span class="req">*</span><input name="date" type="date" required /></label>
+            <label>${t('reading.date')}<span class="req">*</span>${dayInput('date', '', true)}</label>
             <label>${t('reading.value')}<span class="req">*</span><input name="value" required inputmode="decimal" pattern="\\d+([.]\\d+)?" /></label>
             <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.adding = false)}>${t('common.cancel')}</button></div>
           </form>`

@@ -129,7 +129,7 @@ export class AmrOverview extends AmrElement {
     const arrow = (key: string) => (this.sort === key ? ' ▲' : this.sort === `-${key}` ? ' ▼' : '');
     return html`
       <form class="toolbar" role="search" @submit=${this.searchSerial}>
-        <input name="serial" type="search" placeholder=${t('search.serial')} aria-label=${t('search.serial')} />
+        <input name="serial" type="search" class="serial-search" placeholder=${t('search.serial')} aria-label=${t('search.serial')} />
         <button type="submit">${t('common.search')}</button>
       </form>
       ${this.found

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { api, type Me } from '../../api.js';
 import { fmtDate, t, type TextKey } from '../../i18n.js';
-import { liveValidate } from '../../forms.js';
+import { dayInput, liveValidate } from '../../forms.js';
 import type { AmrAttachFree } from '../amr-attach-free/amr-attach-free.component.js';
 import { AmrElement } from '../amr-element.js';
 import '../amr-attach-free/amr-attach-free.js';
@@ -149,7 +149,7 @@ export class AmrPremiseCard extends AmrElement {
           ${this.types.map((d) => html`<option value=${d.id}>${d.labelText}</option>`)}
         </select></label
       >
-      <label>${t('meter.installedOn')}<input name="installedOn" type="date" /></label>
+      <label>${t('meter.installedOn')}${dayInput('installedOn')}</label>
       <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${close}>${t('common.cancel')}</button></div>
     </form>`;
   }
@@ -193,7 +193,7 @@ export class AmrPremiseCard extends AmrElement {
               <label>${t('premise.floor')}<input name="floor" type="number" min="-10" max="300" step="1" .value=${p.floor === null ? '' : String(p.floor)} /></label>
               <label>${t('premise.entrance')}<input name="entrance" type="number" min="0" max="100" step="1" .value=${p.entrance === null ? '' : String(p.entrance)} /></label>
               <label>${t('premise.accountNumber')}<input name="accountNumber" .value=${p.accountNumber ?? ''} /></label>
-              <label>${t('premise.acceptanceDate')}<input name="acceptanceDate" type="date" .value=${p.acceptanceDate ?? ''} /></label>
+              <label>${t('premise.acceptanceDate')}${dayInput('acceptanceDate', p.acceptanceDate)}</label>
               <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.editing = false)}>${t('common.cancel')}</button></div>
             </form>`
           : html`<dl class="info">
@@ -222,7 +222,7 @@ export class AmrPremiseCard extends AmrElement {
       ${this.adding ? this.meterForm(t('meter.new'), (e) => this.addMeter(e), () => (this.adding = false)) : nothing}
       ${this.creatingFree ? this.meterForm(t('meter.newFree'), (e) => this.createFree(e), () => (this.creatingFree = false)) : nothing}
       <div class="table-wrap">
-        <table aria-label=${t('premise.meters')}>
+        <table class="dense" aria-label=${t('premise.meters')}>
           <thead>
             <tr>
               <th>${t('meter.type')}</th><th>${t('meter.serial')}</th><th>${t('meter.installedOn')}</th><th>${t('meter.decommissionedOn')}</th>
