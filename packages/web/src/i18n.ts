@@ -254,6 +254,7 @@ const ru = {
   'form.email': 'Введите email, например name@example.com',
   'form.date': 'Введите дату: дд.мм.гггг, например 15.01.2024',
   'form.dayPlaceholder': 'дд.мм.гггг',
+  'meter.readingDate': 'Дата показания',
 };
 
 type Texts = Record<keyof typeof ru, string>;
@@ -506,6 +507,7 @@ const en: Texts = {
   'form.email': 'Enter an email, e.g. name@example.com',
   'form.date': 'Enter a date: yyyy-mm-dd, e.g. 2024-01-15',
   'form.dayPlaceholder': 'yyyy-mm-dd',
+  'meter.readingDate': 'Reading date',
 };
 
 export type TextKey = keyof Texts;

@@ -71,11 +71,15 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
   });
 
   it('adds premises in the premises tab and selects several with Shift and Ctrl', async () => {
-    for (const [number, area] of [['Кв.1', '50'], ['Кв.2', '60.5'], ['Кв.3', '70']]) {
+    for (const [number, area, floor, account] of [['Кв.1', '50', '1', '5900112'], ['Кв.2', '60.5', '1', '5900113'], ['Кв.3', '70', '2', '5900114']]) {
       await button('Добавить').click();
       const form = page.getByRole('form', { name: 'Новое помещение' });
       await form.getByLabel('Номер').fill(number!);
       await form.getByLabel('Площадь, м²').fill(area!);
+      await form.getByLabel('Этаж').fill(floor!);
+      await form.getByLabel('Подъезд').fill('1');
+      await form.getByLabel('Лицевой счёт').fill(account!);
+      await form.getByLabel('Дата акта приема').pressSequentially('20032019');
       await form.getByRole('button', { name: 'Сохранить' }).click();
       await page.getByRole('link', { name: number, exact: true }).waitFor();
     }
@@ -561,7 +565,9 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
   });
 
   it('lists, filters and pages the overview (20 buildings a page)', async () => {
-    await Promise.all(Array.from({ length: 24 }, (_, i) => page.request.post(`${url}/api/buildings`, { data: { name: `ул. Садовая, ${i + 1}`, address: `г. Пермь, ул. Садовая, д. ${i + 1}`, totalArea: String(2400 + 37 * i) } })));
+    for (let i = 0; i < 24; i++) {
+      await expect200(page.request.post(`${url}/api/buildings`, { data: { name: `ул. Садовая, ${i + 1}`, address: `г. Пермь, ул. Садовая, д. ${i + 1}`, totalArea: String(2400 + 37 * i) } }));
+    }
     const { total } = await (await page.request.get(`${url}/api/buildings?limit=1`)).json();
     await page.getByRole('link', { name: 'Обзор' }).click();
     const table = page.getByRole('table', { name: 'Обзор' });

@@ -49,6 +49,7 @@ export const shared = css`
   dl.info { display: grid; grid-template-columns: max-content 1fr; gap: 6px 18px; margin: 0; font-size: 13px; }
   dl.info dt { color: #6b7280; }
   dl.info dd { margin: 0; }
+  .card > strong + dl.info { margin-top: 10px; }
   .tabs { display: flex; gap: 4px; border-bottom: 1px solid #e5e7eb; margin: 8px 0 12px; }
   .tabs button { border: 0; border-bottom: 2px solid transparent; border-radius: 0; background: none; padding: 8px 12px; color: #4b5563; }
   .tabs button[aria-selected='true'] { border-bottom-color: #2563eb; color: #1d4ed8; font-weight: 600; }

@@ -226,7 +226,7 @@ export class AmrPremiseCard extends AmrElement {
           <thead>
             <tr>
               <th>${t('meter.type')}</th><th>${t('meter.serial')}</th><th>${t('meter.installedOn')}</th><th>${t('meter.decommissionedOn')}</th>
-              <th class="num">${t('meter.lastReading')}</th><th>${t('reading.date')}</th><th>${t('meter.errorDate')}</th><th>${t('meter.errorCode')}</th><th>${t('meter.radiator')}</th>
+              <th class="num">${t('meter.lastReading')}</th><th>${t('meter.readingDate')}</th><th>${t('meter.errorDate')}</th><th>${t('meter.errorCode')}</th><th>${t('meter.radiator')}</th>
             </tr>
           </thead>
           <tbody>${this.meterRows()}</tbody>
