@@ -101,6 +101,7 @@ export class AmrBuildingCard extends AmrElement {
   }
 
   private async load() {
+    this.first = 0;
     await this.attempt(async () => {
       this.building = await api<Building>('GET', `/api/buildings/${this.buildingId}`);
       this.emit('amr-title', this.building.name);
@@ -146,6 +147,8 @@ export class AmrBuildingCard extends AmrElement {
   private async show(tab: Tab) {
     this.tab = tab;
     this.adding = false;
+    // A new scroll box starts at its top: so does the window of rendered rows.
+    this.first = 0;
     await this.loadTab().catch((err) => (this.error = (err as Error).message));
   }
 
@@ -249,6 +252,8 @@ export class AmrBuildingCard extends AmrElement {
         <input class="grow" type="search" .value=${this.q} placeholder=${t('premise.filter')} aria-label=${t('premise.filter')}
           @input=${(e: Event) => {
             this.q = (e.target as HTMLInputElement).value;
+            this.first = 0;
+            this.renderRoot.querySelector('.scroller')?.scrollTo(0, 0);
             clearTimeout(this.timer);
             this.timer = window.setTimeout(() => void this.loadTab(), 250);
           }} />

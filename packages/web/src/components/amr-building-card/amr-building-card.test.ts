@@ -55,6 +55,22 @@ test('reads 1,500 premises page by page (never cut at the API\'s 1000) and keeps
   assert(box.scrollHeight > 1500 * 30, `scroll height ${box.scrollHeight}`);
 });
 
+test('starts again at the top after another tab, not at a blank spacer', async () => {
+  building(300);
+  const el = await card();
+  await until(() => rows(el).length, 'the first rows');
+  const box = $(el, '.scroller')!;
+  box.scrollTop = 200 * 34;
+  await until(() => rows(el)[0]?.cells[0]?.textContent?.trim() !== 'Кв.1', 'the window moved');
+  const tab = (name: string) => $$<HTMLButtonElement>(el, '[role=tab]').find((b) => b.textContent!.trim() === name)!;
+  tab('Показания ОДПУ').click();
+  await until(() => $(el, 'table[aria-label="Показания ОДПУ"]'), 'the ОДПУ tab');
+  tab('Помещения').click();
+  await until(() => rows(el)[0]?.cells[0]?.textContent?.trim() === 'Кв.1', 'Кв.1 first again');
+  equal($(el, '.scroller')!.scrollTop, 0, 'scrollTop');
+  assert(!$(el, 'tr.spacer:first-child'), 'no spacer above the first row');
+});
+
 test('shows the manual\'s columns: acceptance date dd.mm.yyyy, kind in words, serials coloured by state, number of meters', async () => {
   building(3);
   const el = await card();
