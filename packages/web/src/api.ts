@@ -19,6 +19,8 @@ interface ErrorBody {
   statusCode?: number;
   error?: string;
   message?: string;
+  /** Joi's refusals name the field here, typed errors in `details`. */
+  field?: string;
   details?: { field?: string };
 }
 
@@ -38,7 +40,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (res.status === 401 && path !== '/api/auth/login') window.dispatchEvent(new CustomEvent(SESSION_EXPIRED));
   if (!res.ok) {
     const err = (await res.json().catch(() => ({}))) as ErrorBody;
-    throw new ApiError(err.statusCode ?? res.status, err.error ?? res.statusText, err.message ?? res.statusText, err.details?.field);
+    throw new ApiError(err.statusCode ?? res.status, err.error ?? res.statusText, err.message ?? res.statusText, err.field ?? err.details?.field);
   }
   return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
 }
@@ -54,7 +56,7 @@ export async function upload<T>(path: string, file: File, fields: Record<string,
   if (res.status === 401) window.dispatchEvent(new CustomEvent(SESSION_EXPIRED));
   if (!res.ok) {
     const err = (await res.json().catch(() => ({}))) as ErrorBody;
-    throw new ApiError(err.statusCode ?? res.status, err.error ?? res.statusText, err.message ?? res.statusText, err.details?.field);
+    throw new ApiError(err.statusCode ?? res.status, err.error ?? res.statusText, err.message ?? res.statusText, err.field ?? err.details?.field);
   }
   return (await res.json()) as T;
 }

@@ -1,11 +1,15 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { buildWeb, launchBrowser } from './browser.js';
+import { buildWeb, launchBrowser, WEB_ROOT } from './browser.js';
 import { ADMIN, startServer, type RunningServer } from './server.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+/** The first load's JavaScript budget, gzipped (issue 9). */
+const JS_BUDGET_BYTES = 300 * 1024;
 
 describe('web shell (Chromium against `openamr serve`)', function () {
   this.timeout(120_000);
@@ -20,7 +24,7 @@ describe('web shell (Chromium against `openamr serve`)', function () {
     await buildWeb();
     server = await startServer();
     url = server.url;
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
@@ -28,6 +32,17 @@ describe('web shell (Chromium against `openamr serve`)', function () {
   after(async () => {
     await browser?.close();
     await server?.stop();
+  });
+
+  it('loads under 300 KB of JavaScript gzipped on the first visit (the scripts index.html loads)', () => {
+    const dist = join(WEB_ROOT, 'dist');
+    const index = readFileSync(join(dist, 'index.html'), 'utf8');
+    const scripts = [...index.matchAll(/<script[^>]+src="([^"]+\.js)"|<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map((m) => (m[1] ?? m[2])!);
+    expect(scripts.length).to.be.greaterThan(0);
+    const sizes = scripts.map((src) => ({ src, gz: gzipSync(readFileSync(join(dist, src.replace(/^\//, '')))).length }));
+    const total = sizes.reduce((n, s) => n + s.gz, 0);
+    console.log(`      first load: ${sizes.map((s) => `${s.src} ${(s.gz / 1024).toFixed(1)} KB`).join(', ')}; ${(total / 1024).toFixed(1)} KB gzipped of ${JS_BUDGET_BYTES / 1024} KB`);
+    expect(total).to.be.lessThan(JS_BUDGET_BYTES);
   });
 
   const emailInput = () => page.locator('input[type=email][name=email]');
@@ -59,7 +74,6 @@ describe('web shell (Chromium against `openamr serve`)', function () {
     expect(await emailInput().count()).to.equal(0);
     const header = await page.locator('header').textContent();
     expect(header).to.contain(ADMIN.email).and.to.contain('Администратор');
-    await page.screenshot({ path: `${SCREENSHOTS}overview.png` });
   });
 
   it('navigates with the left menu and changes the URL', async () => {
@@ -68,6 +82,7 @@ describe('web shell (Chromium against `openamr serve`)', function () {
     expect(new URL(page.url()).pathname).to.equal('/guide');
     // The user guide of docs/, in the interface's language.
     await page.getByRole('heading', { name: 'Руководство пользователя OpenAMR' }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}guide.png` });
     await page.goBack();
     await heading('Обзор').waitFor();
   });

@@ -44,6 +44,8 @@ export class AmrApp extends AmrElement {
   @state() private me: Me | null | undefined = undefined;
   @state() private notice = '';
   @state() private path = location.pathname;
+  /** The open card's own heading, announced with `amr-title`. */
+  @state() private cardTitle = '';
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -64,7 +66,10 @@ export class AmrApp extends AmrElement {
     super.disconnectedCallback();
   }
 
-  private onPopState = () => (this.path = location.pathname);
+  private onPopState = () => {
+    if (location.pathname !== this.path) this.cardTitle = '';
+    this.path = location.pathname;
+  };
 
   private onSessionExpired = () => {
     if (!this.me) return;
@@ -126,7 +131,9 @@ export class AmrApp extends AmrElement {
       return html`<amr-login .notice=${this.notice} @amr-login=${this.onLogin}></amr-login>`;
     }
     const current = sectionAt(this.path);
-    document.title = `${t(current.title)} · OpenAMR`;
+    // A card (building, premise, meter) shows its own heading; a section, the section's name.
+    const card = ['building', 'premise', 'meter'].includes(routeOf(this.path).name);
+    document.title = `${card && this.cardTitle ? this.cardTitle : t(current.title)} · OpenAMR`;
     return html`<div class="layout">
       <aside>
         <div class="brand"><span class="mark" aria-hidden="true"></span>OpenAMR</div>
@@ -151,8 +158,8 @@ export class AmrApp extends AmrElement {
             <button type="button" class="logout" @click=${this.logout}>${t('user.logout')}</button>
           </div>
         </header>
-        <main>
-          <h1>${t(current.title)}</h1>
+        <main @amr-title=${(e: CustomEvent<string>) => (this.cardTitle = e.detail)}>
+          ${card ? '' : html`<h1>${t(current.title)}</h1>`}
           ${this.page()}
         </main>
       </div>

@@ -20,9 +20,21 @@ export class AmrAttachFree extends AmrElement {
   /** The text of an item in the list. */
   @property({ attribute: false }) text: (item: Record<string, unknown>) => string = (item) => String(item.id);
   @state() private free: Array<Record<string, unknown>> | null = null;
+  @state() private loading = false;
+  /** The item chosen when the list opens (e.g. the meter just created). */
+  @state() private chosen = '';
+
+  /** Opens the list of free items, `selectId` chosen in it. */
+  async open(selectId = ''): Promise<void> {
+    this.loading = true;
+    this.chosen = selectId;
+    this.free = (await this.attempt(() => api<{ items: Array<Record<string, unknown>> }>('GET', this.listUrl)))?.items ?? null;
+    this.loading = false;
+  }
 
   private async toggle() {
-    this.free = this.free ? null : ((await this.attempt(() => api<{ items: Array<Record<string, unknown>> }>('GET', this.listUrl)))?.items ?? null);
+    if (this.free) this.free = null;
+    else await this.open();
   }
 
   private async attach(e: Event) {
@@ -37,11 +49,13 @@ export class AmrAttachFree extends AmrElement {
   }
 
   override render() {
-    return html`<button @click=${this.toggle}>${this.label}</button>
+    return html`<button @click=${this.toggle} aria-expanded=${this.free !== null}>${this.label}</button>
+      ${this.loading ? html`<span class="muted" role="status">${t('common.loading')}</span>` : nothing}
       ${this.free
         ? html`<form class="card toolbar" aria-label=${this.label} @submit=${this.attach}>
-            <select name="id" aria-label=${this.label}>${this.free.map((x) => html`<option value=${String(x.id)}>${this.text(x)}</option>`)}</select>
+            <select name="id" aria-label=${this.label} ?hidden=${!this.free.length}>${this.free.map((x) => html`<option value=${String(x.id)} ?selected=${String(x.id) === this.chosen}>${this.text(x)}</option>`)}</select>
             <button class="primary" type="submit" ?disabled=${!this.free.length}>${t('common.attach')}</button>
+            <button type="button" @click=${() => (this.free = null)}>${t('common.cancel')}</button>
             ${this.free.length ? nothing : html`<span class="muted">${t('common.none')}</span>`}
           </form>`
         : nothing}

@@ -1,8 +1,9 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { api, type Me } from '../../api.js';
 import { fmtDate, t, type TextKey } from '../../i18n.js';
-import { formBody } from '../../forms.js';
+import { dayInput, liveValidate } from '../../forms.js';
 import { AmrElement } from '../amr-element.js';
 import '../amr-calculations/amr-calculations.js';
 import '../amr-concentrators/amr-concentrators.js';
@@ -26,7 +27,9 @@ interface PremiseRow {
   area: string;
   accountNumber: string | null;
   kind: 'residential' | 'non-residential';
+  acceptanceDate: string | null;
   meters: Array<{ id: string; serial: string; deviceTypeId: string; state: string }>;
+  metersCount: number;
 }
 interface HeatReading {
   id: string;
@@ -42,18 +45,25 @@ interface Norm {
 }
 
 type Tab = 'premises' | 'heat-readings' | 'norms' | 'concentrators';
-type Col = 'number' | 'floor' | 'entrance' | 'area' | 'accountNumber' | 'kind' | 'meters';
+type Col = 'number' | 'floor' | 'entrance' | 'area' | 'accountNumber' | 'acceptanceDate' | 'kind' | 'meters' | 'metersCount';
 const COLS: ReadonlyArray<{ key: Col; label: TextKey; num?: boolean }> = [
   { key: 'number', label: 'premise.number' },
   { key: 'floor', label: 'premise.floor', num: true },
   { key: 'entrance', label: 'premise.entrance', num: true },
   { key: 'area', label: 'premise.area', num: true },
   { key: 'accountNumber', label: 'premise.accountNumber' },
+  { key: 'acceptanceDate', label: 'premise.acceptanceDate' },
   { key: 'kind', label: 'premise.kind' },
   { key: 'meters', label: 'premise.meters' },
+  { key: 'metersCount', label: 'premise.metersCount', num: true },
 ];
 const PREF = 'building.premises.columns';
-const CHUNK = 120;
+/** The API's largest page: the premises list is read page by page, never cut at one. */
+const API_PAGE = 1000;
+/** Height of one premises row (CSS `.scroller tr.row`); the window of rendered rows is computed from it. */
+export const ROW_PX = 34;
+/** Rows rendered above and below the visible ones, so a quick scroll meets no blank. */
+const OVERSCAN = 12;
 export const STATES = ['ok', 'stale', 'error', 'decommissioned'] as const;
 
 
@@ -66,10 +76,10 @@ export class AmrBuildingCard extends AmrElement {
   @state() private building?: Building;
   @state() private tab: Tab = 'premises';
   @state() private premises: PremiseRow[] = [];
-  /** Rows rendered so far: a long premises list grows as it is scrolled (F05 with 500 premises stays light). */
-  @state() private shown = CHUNK;
+  /** The first row of the rendered window and the box's height: only the rows near the viewport are in the DOM. */
+  @state() private first = 0;
+  @state() private viewport = 560;
   @state() private loading = true;
-  private observer?: IntersectionObserver;
   @state() private q = '';
   @state() private visible = new Set<Col>(COLS.map((c) => c.key));
   @state() private selected = new Set<string>();
@@ -88,25 +98,22 @@ export class AmrBuildingCard extends AmrElement {
 
   override updated(changed: Map<string, unknown>) {
     if (changed.has('buildingId') && changed.get('buildingId') !== undefined) void this.load();
-    // When the last rendered row scrolls into view, render the next chunk.
-    const sentinel = this.renderRoot.querySelector('tr.more');
-    this.observer?.disconnect();
-    if (sentinel) {
-      this.observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && (this.shown += CHUNK), { rootMargin: '400px' });
-      this.observer.observe(sentinel);
-    }
-  }
-
-  override disconnectedCallback() {
-    this.observer?.disconnect();
-    super.disconnectedCallback();
   }
 
   private async load() {
+    this.first = 0;
     await this.attempt(async () => {
       this.building = await api<Building>('GET', `/api/buildings/${this.buildingId}`);
+      this.emit('amr-title', this.building.name);
       await this.loadTab();
     });
+  }
+
+  private onScroll(e: Event) {
+    const box = e.target as HTMLElement;
+    const first = Math.max(0, Math.floor(box.scrollTop / ROW_PX) - OVERSCAN);
+    if (first !== this.first) this.first = first;
+    if (box.clientHeight && box.clientHeight !== this.viewport) this.viewport = box.clientHeight;
   }
 
   private async loadTab() {
@@ -121,11 +128,18 @@ export class AmrBuildingCard extends AmrElement {
   private async fetchTab() {
     if (this.tab === 'concentrators') return;
     if (this.tab === 'premises') {
-      const qs = new URLSearchParams({ limit: '1000' });
-      if (this.q) qs.set('q', this.q);
-      this.premises = (await api<{ items: PremiseRow[] }>('GET', `/api/buildings/${this.buildingId}/premises?${qs}`)).items;
-      this.shown = CHUNK;
+      const all: PremiseRow[] = [];
+      for (let total = Infinity; all.length < total; ) {
+        const qs = new URLSearchParams({ limit: String(API_PAGE), offset: String(all.length) });
+        if (this.q) qs.set('q', this.q);
+        const page = await api<{ total: number; items: PremiseRow[] }>('GET', `/api/buildings/${this.buildingId}/premises?${qs}`);
+        all.push(...page.items);
+        total = page.items.length ? page.total : all.length;
+      }
+      this.premises = all;
+      this.selected = new Set([...this.selected].filter((id) => all.some((p) => p.id === id)));
     } else {
+      this.records = [];
       this.records = (await api<{ items: Array<HeatReading | Norm> }>('GET', `/api/buildings/${this.buildingId}/${this.tab}?limit=200`)).items;
     }
   }
@@ -133,25 +147,36 @@ export class AmrBuildingCard extends AmrElement {
   private async show(tab: Tab) {
     this.tab = tab;
     this.adding = false;
+    // A new scroll box starts at its top: so does the window of rendered rows.
+    this.first = 0;
     await this.loadTab().catch((err) => (this.error = (err as Error).message));
   }
 
-  private async save(e: Event) {
-    e.preventDefault();
-    await this.attempt(async () => {
-      this.building = await api<Building>('PATCH', `/api/buildings/${this.buildingId}`, formBody(e.target as HTMLFormElement));
+  private save(e: Event) {
+    return this.submitForm(e, async (body) => {
+      this.building = await api<Building>('PATCH', `/api/buildings/${this.buildingId}`, body);
+      this.emit('amr-title', this.building.name);
       this.editing = false;
     });
   }
 
-  private async add(e: Event) {
-    e.preventDefault();
-    const body: Record<string, unknown> = formBody(e.target as HTMLFormElement);
+  private add(e: Event) {
     const url = this.tab === 'premises' ? `/api/buildings/${this.buildingId}/premises` : `/api/buildings/${this.buildingId}/${this.tab}`;
-    for (const k of ['floor', 'entrance']) if (body[k] !== undefined) body[k] = Number(body[k]);
-    await this.attempt(async () => {
+    return this.submitForm(e, async (fields) => {
+      const body: Record<string, unknown> = { ...fields };
+      for (const k of ['floor', 'entrance']) if (body[k] !== undefined) body[k] = Number(body[k]);
       await api('POST', url, body);
       this.adding = false;
+      await this.loadTab();
+    });
+  }
+
+  /** F09: the selected premises leave the building and become free premises again. */
+  private async detachSelected() {
+    const ids = [...this.selected];
+    await this.attempt(async () => {
+      for (const id of ids) await api('PUT', `/api/premises/${id}/building`, { buildingId: null });
+      this.selected = new Set();
       await this.loadTab();
     });
   }
@@ -190,11 +215,34 @@ export class AmrBuildingCard extends AmrElement {
         return html`<a href="/premises/${p.id}">${p.number}</a>`;
       case 'kind':
         return t(`premise.kind.${p.kind}` as TextKey);
+      case 'acceptanceDate':
+        return fmtDate(p.acceptanceDate);
+      case 'metersCount':
+        return String(p.metersCount ?? p.meters.length);
       case 'meters':
         return p.meters.map((m) => html`<a class="serial state-${m.state}" href="/meters/${m.id}" title=${t(`state.${m.state}` as TextKey)}>${m.serial}</a>`);
       default:
         return p[key] ?? '';
     }
+  }
+
+  /** The rows near the viewport between two spacers as tall as the rows left out: the DOM stays small however long the list. */
+  private premisesWindow(cols: ReadonlyArray<{ key: Col; num?: boolean }>) {
+    const total = this.premises.length;
+    const first = Math.min(this.first, Math.max(0, total - 1));
+    const last = Math.min(total, first + Math.ceil(this.viewport / ROW_PX) + 2 * OVERSCAN);
+    const span = cols.length || 1;
+    return html`
+      ${first > 0 ? html`<tr class="spacer" aria-hidden="true"><td colspan=${span} style="height:${first * ROW_PX}px"></td></tr>` : nothing}
+      ${repeat(
+        this.premises.slice(first, last),
+        (p) => p.id,
+        (p, i) => html`<tr class="row ${this.selected.has(p.id) ? 'selected' : ''}" aria-rowindex=${first + i + 2} aria-selected=${this.selected.has(p.id)} @click=${(e: MouseEvent) => this.select(e, first + i)}>
+          ${cols.map((c) => html`<td class=${c.num ? 'num' : ''}>${this.cell(p, c.key)}</td>`)}
+        </tr>`,
+      )}
+      ${last < total ? html`<tr class="spacer" aria-hidden="true"><td colspan=${span} style="height:${(total - last) * ROW_PX}px"></td></tr>` : nothing}
+    `;
   }
 
   private premisesTab() {
@@ -204,6 +252,8 @@ export class AmrBuildingCard extends AmrElement {
         <input class="grow" type="search" .value=${this.q} placeholder=${t('premise.filter')} aria-label=${t('premise.filter')}
           @input=${(e: Event) => {
             this.q = (e.target as HTMLInputElement).value;
+            this.first = 0;
+            this.renderRoot.querySelector('.scroller')?.scrollTo(0, 0);
             clearTimeout(this.timer);
             this.timer = window.setTimeout(() => void this.loadTab(), 250);
           }} />
@@ -214,36 +264,35 @@ export class AmrBuildingCard extends AmrElement {
             ${COLS.map((c) => html`<label><input type="checkbox" .checked=${this.visible.has(c.key)} @change=${(e: Event) => this.toggleColumn(c.key, (e.target as HTMLInputElement).checked)} />${t(c.label)}</label>`)}
           </div>
         </details>
+        ${this.me.role !== 'operator' && this.selected.size
+          ? html`<button @click=${this.detachSelected}>${t('premise.detach')}</button>`
+          : nothing}
         ${this.me.role !== 'operator'
           ? html`<amr-attach-free label=${t('building.attachPremise')} listUrl="/api/premises?free=true&limit=500" .attachUrl=${(id: string) => `/api/premises/${id}/building`} .body=${{ buildingId: this.buildingId }} .text=${(p: Record<string, unknown>) => String(p.number)} @amr-attached=${() => this.loadTab()}></amr-attach-free><button class="primary" @click=${() => (this.adding = !this.adding)}>${t('common.add')}</button>`
           : nothing}
       </div>
       ${this.adding
-        ? html`<form class="card grid" aria-label=${t('premise.new')} @submit=${this.add}>
-            <label>${t('premise.number')}<span class="req">*</span><input name="number" required /></label>
-            <label>${t('premise.area')}<span class="req">*</span><input name="area" required inputmode="decimal" /></label>
+        ? html`<form class="card grid" aria-label=${t('premise.new')} novalidate @submit=${this.add} @input=${liveValidate} @change=${liveValidate} @focusout=${liveValidate}>
+            <label>${t('premise.number')}<span class="req">*</span><input name="number" required maxlength="50" /></label>
+            <label>${t('premise.area')}<span class="req">*</span><input name="area" required inputmode="decimal" pattern="\\d+([.]\\d+)?" /></label>
             <label>${t('premise.kind')}<span class="req">*</span
               ><select name="kind" required>
                 <option value="residential">${t('premise.kind.residential')}</option>
                 <option value="non-residential">${t('premise.kind.non-residential')}</option>
               </select></label
             >
-            <label>${t('premise.floor')}<input name="floor" type="number" /></label>
-            <label>${t('premise.entrance')}<input name="entrance" type="number" /></label>
+            <label>${t('premise.floor')}<input name="floor" type="number" min="-10" max="300" step="1" /></label>
+            <label>${t('premise.entrance')}<input name="entrance" type="number" min="0" max="100" step="1" /></label>
             <label>${t('premise.accountNumber')}<input name="accountNumber" /></label>
+            <label>${t('premise.acceptanceDate')}${dayInput('acceptanceDate')}</label>
             <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.adding = false)}>${t('common.cancel')}</button></div>
           </form>`
         : nothing}
-      <div class="table-wrap">
-        <table aria-label=${t('tab.premises')}>
+      <div class="scroller" @scroll=${this.onScroll}>
+        <table aria-label=${t('tab.premises')} aria-rowcount=${this.premises.length + 1}>
           <thead><tr>${cols.map((c) => html`<th class=${c.num ? 'num' : ''}>${t(c.label)}</th>`)}</tr></thead>
           <tbody>
-            ${this.premises.slice(0, this.shown).map(
-              (p, i) => html`<tr class=${this.selected.has(p.id) ? 'selected' : ''} aria-selected=${this.selected.has(p.id)} @click=${(e: MouseEvent) => this.select(e, i)}>
-                ${cols.map((c) => html`<td class=${c.num ? 'num' : ''}>${this.cell(p, c.key)}</td>`)}
-              </tr>`,
-            )}
-            ${this.shown < this.premises.length ? html`<tr class="more"><td colspan=${cols.length || 1} class="muted">${t('common.loading')}</td></tr>` : nothing}
+            ${this.premisesWindow(cols)}
             ${this.premises.length ? nothing : html`<tr><td colspan=${cols.length || 1} class="muted">${this.loading ? t('common.loading') : t('common.none')}</td></tr>`}
           </tbody>
         </table>
@@ -261,10 +310,10 @@ export class AmrBuildingCard extends AmrElement {
         ${this.me.role !== 'operator' ? html`<button class="primary" @click=${() => (this.adding = !this.adding)}>${t('common.add')}</button>` : nothing}
       </div>
       ${this.adding
-        ? html`<form class="card grid" @submit=${this.add}>
+        ? html`<form class="card grid" aria-label=${heat ? t('tab.odpu') : t('tab.norms')} novalidate @submit=${this.add} @input=${liveValidate} @change=${liveValidate} @focusout=${liveValidate}>
             ${heat
-              ? html`<label>${t('odpu.date')}<span class="req">*</span><input name="date" type="date" required /></label>
-                  <label>${t('odpu.value')}<span class="req">*</span><input name="value" required inputmode="decimal" /></label>
+              ? html`<label>${t('odpu.date')}<span class="req">*</span>${dayInput('date', '', true)}</label>
+                  <label>${t('odpu.value')}<span class="req">*</span><input name="value" required inputmode="decimal" pattern="\\d+([.]\\d+)?" /></label>
                   <label>${t('odpu.unit')}<select name="unit"><option>Gcal</option><option>GJ</option><option>MWh</option><option>kWh</option></select></label>`
               : html`<label>${t('norm.kind')}<span class="req">*</span
                     ><select name="kind" required>
@@ -272,21 +321,21 @@ export class AmrBuildingCard extends AmrElement {
                       <option value="non-residential">${t('premise.kind.non-residential')}</option>
                     </select></label
                   >
-                  <label>${t('norm.effectiveFrom')}<span class="req">*</span><input name="effectiveFrom" type="date" required /></label>
-                  <label>${t('norm.value')}<span class="req">*</span><input name="value" required inputmode="decimal" /></label>`}
+                  <label>${t('norm.effectiveFrom')}<span class="req">*</span>${dayInput('effectiveFrom', '', true)}</label>
+                  <label>${t('norm.value')}<span class="req">*</span><input name="value" required inputmode="decimal" pattern="\\d+([.]\\d+)?" /></label>`}
             <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.adding = false)}>${t('common.cancel')}</button></div>
           </form>`
         : nothing}
       <div class="table-wrap">
-        <table>
-          <thead><tr>${head.map((h) => html`<th>${t(h)}</th>`)}</tr></thead>
+        <table aria-label=${heat ? t('tab.odpu') : t('tab.norms')}>
+          <thead><tr>${head.map((h, i) => html`<th class=${i === (heat ? 1 : 2) ? 'num' : ''}>${t(h)}</th>`)}</tr></thead>
           <tbody>
             ${this.records.map((r) =>
               'date' in r
                 ? html`<tr><td>${fmtDate(r.date)}</td><td class="num">${r.value}</td><td>${r.unit}</td></tr>`
                 : html`<tr><td>${t(`premise.kind.${r.kind}` as TextKey)}</td><td>${fmtDate(r.effectiveFrom)}</td><td class="num">${r.value}</td></tr>`,
             )}
-            ${this.records.length ? nothing : html`<tr><td colspan="3" class="muted">${t('common.none')}</td></tr>`}
+            ${this.records.length ? nothing : html`<tr><td colspan="3" class="muted">${this.loading ? t('common.loading') : t('common.none')}</td></tr>`}
           </tbody>
         </table>
       </div>
@@ -297,21 +346,20 @@ export class AmrBuildingCard extends AmrElement {
     const b = this.building;
     if (!b) return this.error ? html`<div class="error" role="alert">${this.error}</div>` : html`<span class="muted">${t('common.loading')}</span>`;
     return html`
-      <h2>${b.name}</h2>
+      <h1>${b.name}</h1>
       <div class="sub">${b.address}</div>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
       <div class="card">
         ${this.editing
-          ? html`<form class="grid" aria-label=${t('common.edit')} @submit=${this.save}>
+          ? html`<form class="grid" aria-label=${t('common.edit')} novalidate @submit=${this.save} @input=${liveValidate} @change=${liveValidate} @focusout=${liveValidate}>
               <label>${t('building.name')}<span class="req">*</span><input name="name" required .value=${b.name} /></label>
               <label>${t('building.address')}<span class="req">*</span><input name="address" required .value=${b.address} /></label>
-              <label>${t('building.totalArea')}<input name="totalArea" .value=${b.totalArea ?? ''} /></label>
+              <label>${t('building.totalArea')}<input name="totalArea" inputmode="decimal" pattern="\\d+([.]\\d+)?" .value=${b.totalArea ?? ''} /></label>
               <label>${t('building.timeZone')}<input name="timeZone" .value=${b.timeZone} /></label>
               <label>${t('building.notes')}<input name="notes" .value=${b.notes ?? ''} /></label>
               <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.editing = false)}>${t('common.cancel')}</button></div>
             </form>`
           : html`<dl class="info">
-                <dt>${t('building.address')}</dt><dd>${b.address}</dd>
                 <dt>${t('building.totalArea')}</dt><dd>${b.totalArea ?? '—'}</dd>
                 <dt>${t('building.timeZone')}</dt><dd>${b.timeZone}</dd>
                 <dt>${t('building.notes')}</dt><dd>${b.notes || '—'}</dd>

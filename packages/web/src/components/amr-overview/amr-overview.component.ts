@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { api, ApiError, type Me } from '../../api.js';
+import { api, type Me } from '../../api.js';
+import { liveValidate } from '../../forms.js';
 import { t, type TextKey } from '../../i18n.js';
 import { navigate } from '../../router.js';
 import { AmrElement } from '../amr-element.js';
@@ -108,20 +109,12 @@ export class AmrOverview extends AmrElement {
     });
   }
 
-  private async create(e: Event) {
-    e.preventDefault();
-    const f = new FormData(e.target as HTMLFormElement);
-    const body: Record<string, unknown> = { name: f.get('name'), address: f.get('address') };
-    if (f.get('totalArea')) body.totalArea = f.get('totalArea');
-    if (f.get('timeZone')) body.timeZone = f.get('timeZone');
-    if (f.get('notes')) body.notes = f.get('notes');
-    try {
+  private create(e: Event) {
+    return this.submitForm(e, async (body) => {
       const b = await api<{ id: string }>('POST', '/api/buildings', body);
       this.creating = false;
       navigate(`/buildings/${b.id}`);
-    } catch (err) {
-      this.error = err instanceof ApiError && err.field ? `${err.message}` : (err as Error).message;
-    }
+    });
   }
 
   private cell(row: BuildingRow, key: Column) {
@@ -136,7 +129,7 @@ export class AmrOverview extends AmrElement {
     const arrow = (key: string) => (this.sort === key ? ' ▲' : this.sort === `-${key}` ? ' ▼' : '');
     return html`
       <form class="toolbar" role="search" @submit=${this.searchSerial}>
-        <input name="serial" type="search" placeholder=${t('search.serial')} aria-label=${t('search.serial')} />
+        <input name="serial" type="search" class="serial-search" placeholder=${t('search.serial')} aria-label=${t('search.serial')} />
         <button type="submit">${t('common.search')}</button>
       </form>
       ${this.found
@@ -170,10 +163,10 @@ export class AmrOverview extends AmrElement {
       </div>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
       ${this.creating
-        ? html`<form class="card grid" aria-label=${t('building.new')} @submit=${this.create}>
+        ? html`<form class="card grid" aria-label=${t('building.new')} novalidate @submit=${this.create} @input=${liveValidate} @change=${liveValidate} @focusout=${liveValidate}>
             <label>${t('building.name')}<span class="req" title=${t('common.required')}>*</span><input name="name" required /></label>
             <label>${t('building.address')}<span class="req" title=${t('common.required')}>*</span><input name="address" required /></label>
-            <label>${t('building.totalArea')}<input name="totalArea" inputmode="decimal" pattern="\\d+([.,]\\d+)?" /></label>
+            <label>${t('building.totalArea')}<input name="totalArea" inputmode="decimal" pattern="\\d+([.]\\d+)?" /></label>
             <label>${t('building.timeZone')}<input name="timeZone" placeholder="Europe/Moscow" /></label>
             <label>${t('building.notes')}<input name="notes" /></label>
             <div class="actions"><button class="primary" type="submit">${t('common.save')}</button><button type="button" @click=${() => (this.creating = false)}>${t('common.cancel')}</button></div>

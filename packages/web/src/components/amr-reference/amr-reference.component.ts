@@ -32,6 +32,7 @@ export class AmrReference extends AmrElement {
   @state() private radiators: Radiator[] = [];
   @state() private q = '';
   @state() private notice = '';
+  @state() private loading = true;
   private timer?: number;
 
   override async connectedCallback() {
@@ -40,10 +41,16 @@ export class AmrReference extends AmrElement {
   }
 
   private async load() {
+    this.loading = true;
     await this.attempt(async () => {
       if (this.tab === 'types') this.types = (await api<{ items: DeviceType[] }>('GET', '/api/device-types')).items;
-      else this.radiators = (await api<{ items: Radiator[] }>('GET', `/api/radiators?limit=500${this.q ? `&q=${encodeURIComponent(this.q)}` : ''}`)).items;
+      else this.radiators = (await api<{ items: Radiator[] }>('GET', `/api/radiators?limit=1000${this.q ? `&q=${encodeURIComponent(this.q)}` : ''}`)).items;
     });
+    this.loading = false;
+  }
+
+  private empty(columns: number) {
+    return html`<tr><td colspan=${columns} class="muted">${this.loading ? t('common.loading') : t('common.none')}</td></tr>`;
   }
 
   private async importFile(e: Event) {
@@ -83,6 +90,7 @@ export class AmrReference extends AmrElement {
                   <td>${d.pluginId}</td>
                 </tr>`,
               )}
+              ${this.types.length ? nothing : this.empty(4)}
             </tbody>
           </table></div>`
         : html`<div class="toolbar">
@@ -101,7 +109,7 @@ export class AmrReference extends AmrElement {
               <thead><tr><th>${t('ref.model')}</th><th>${t('ref.manufacturer')}</th><th>${t('ref.type')}</th><th class="num">${t('ref.height')}</th><th class="num">${t('ref.width')}</th><th class="num">${t('ref.coefficient')}</th></tr></thead>
               <tbody>
                 ${this.radiators.map((r) => html`<tr><td>${r.model}</td><td>${r.manufacturer ?? ''}</td><td>${r.type ?? ''}</td><td class="num">${r.height ?? ''}</td><td class="num">${r.width ?? ''}</td><td class="num">${r.coefficient}</td></tr>`)}
-                ${this.radiators.length ? nothing : html`<tr><td colspan="6" class="muted">${t('common.none')}</td></tr>`}
+                ${this.radiators.length ? nothing : this.empty(6)}
               </tbody>
             </table></div>`}
     `;
