@@ -50,6 +50,18 @@ describe('server/routes/report-routes', () => {
     expect(JSON.parse(res.payload).building).to.equal('Отчетный');
   });
 
+  it('previews with ?preview=true: the run answered, nothing archived or audited', async () => {
+    const k = app.database.knex;
+    const count = async (t: string) => Number((await k(t).count({ n: '*' }))[0]!.n);
+    const cookie = await app.loginAs('operator');
+    const [runs, audit] = [await count('report_runs'), await count('audit_log')];
+    const res = await app.inject({ method: 'POST', url: '/api/reports/example.meter-list?preview=true', cookie, payload: { buildingId, from: '2024-01-01', to: '2024-01-31', format: 'json' } });
+    expect(res.statusCode, res.payload).to.equal(200);
+    expect(res.json()).to.include({ id: null, generatorId: 'example.meter-list', buildingId });
+    expect(res.json().fileName).to.be.a('string');
+    expect([await count('report_runs'), await count('audit_log')]).to.deep.equal([runs, audit]);
+  });
+
   it('refuses bad params naming the field, an unknown report, and an unknown building — archiving nothing', async () => {
     const cookie = await app.loginAs('operator');
     const before = (await app.inject({ method: 'GET', url: '/api/report-runs', cookie })).json().total;

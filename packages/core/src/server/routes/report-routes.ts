@@ -31,14 +31,15 @@ export const reportRoutes: Plugin<{ container: DependencyContainer }> = {
         method: 'POST',
         path: '/api/reports/{generatorId}',
         access: 'operator',
-        description: 'Generate a report and archive it; ?download=true answers the file itself',
+        description: 'Generate a report and archive it; ?download=true answers the file itself; ?preview=true answers the run (explanation, warnings) without archiving it (id null)',
         validate: {
           params: Joi.object({ generatorId: Joi.string().max(200).required() }),
-          query: Joi.object({ download: Joi.boolean().default(false) }),
+          query: Joi.object({ download: Joi.boolean().default(false), preview: Joi.boolean().default(false) }),
           payload: Joi.object().unknown(true).allow(null),
         },
         payload: { maxBytes: 256 * 1024 },
         handler: async (r, h) => {
+          if ((r.query as { preview: boolean }).preview) return reports.preview(actorOf(r), String(r.params.generatorId), r.payload);
           const run = await reports.generate(actorOf(r), String(r.params.generatorId), r.payload);
           if ((r.query as { download: boolean }).download) return attachment(h, await reports.file(run.id)).header('x-report-run-id', run.id).code(201);
           return h.response(run).code(201);

@@ -74,7 +74,52 @@ export class ReportService {
     }));
   }
 
+  /**
+   * «Предпросмотр»: the report generated and answered, not archived (nothing is written, so
+   * nothing is audited); `id` is null.
+   */
+  async preview(actor: Actor, generatorId: string, rawParams: unknown): Promise<Omit<ReportRun, 'id'> & { id: null }> {
+    const { params, output, durationMs } = await this.produce(actor, generatorId, rawParams);
+    return {
+      id: null,
+      generatorId,
+      buildingId: typeof params.buildingId === 'string' ? params.buildingId : null,
+      params,
+      fileName: output.fileName,
+      mediaType: output.mediaType,
+      explanation: output.explanation ?? null,
+      warnings: output.warnings ?? [],
+      durationMs,
+      createdBy: actor.email,
+      createdAt: new Date(),
+    };
+  }
+
   async generate(actor: Actor, generatorId: string, rawParams: unknown): Promise<ReportRun> {
+    const { params, output, durationMs } = await this.produce(actor, generatorId, rawParams);
+    const content = typeof output.content === 'string' ? Buffer.from(output.content, 'utf8') : output.content;
+    return this.db.transaction(async (trx) => {
+      const [row] = await trx('report_runs')
+        .insert({
+          generator_id: generatorId,
+          building_id: typeof params.buildingId === 'string' ? params.buildingId : null,
+          params: JSON.stringify(params),
+          file_name: output.fileName,
+          media_type: output.mediaType,
+          file: content,
+          explanation: output.explanation === undefined ? null : JSON.stringify(output.explanation),
+          warnings: JSON.stringify(output.warnings ?? []),
+          duration_ms: durationMs,
+          created_by: actor.userId,
+        })
+        .returning(['id', 'generator_id', 'building_id', 'params', 'file_name', 'media_type', 'explanation', 'warnings', 'duration_ms', 'created_at']);
+      await this.audit.record(trx, actor, { action: 'report', entity: 'report-run', entityId: row.id, after: { generatorId, params, fileName: output.fileName, durationMs } });
+      return { ...toRun(row), createdBy: actor.email };
+    });
+  }
+
+  /** Checks the params against the generator's schema and runs it. */
+  private async produce(actor: Actor, generatorId: string, rawParams: unknown) {
     const gen = this.registries.reportGenerators.get(generatorId);
     if (!gen) throw new NotFoundError({ ru: `Нет отчета «${generatorId}»`, en: `No report "${generatorId}"` }, { field: 'generatorId' });
     const checked = gen.paramsSchema.validate(rawParams ?? {}, { abortEarly: true });
@@ -101,25 +146,7 @@ export class ReportService {
     });
     const durationMs = Date.now() - started;
     this.metrics.reports.observe({ generator: generatorId }, durationMs / 1000);
-    const content = typeof output.content === 'string' ? Buffer.from(output.content, 'utf8') : output.content;
-    return this.db.transaction(async (trx) => {
-      const [row] = await trx('report_runs')
-        .insert({
-          generator_id: generatorId,
-          building_id: typeof params.buildingId === 'string' ? params.buildingId : null,
-          params: JSON.stringify(params),
-          file_name: output.fileName,
-          media_type: output.mediaType,
-          file: content,
-          explanation: output.explanation === undefined ? null : JSON.stringify(output.explanation),
-          warnings: JSON.stringify(output.warnings ?? []),
-          duration_ms: durationMs,
-          created_by: actor.userId,
-        })
-        .returning(['id', 'generator_id', 'building_id', 'params', 'file_name', 'media_type', 'explanation', 'warnings', 'duration_ms', 'created_at']);
-      await this.audit.record(trx, actor, { action: 'report', entity: 'report-run', entityId: row.id, after: { generatorId, params, fileName: output.fileName, durationMs } });
-      return { ...toRun(row), createdBy: actor.email };
-    });
+    return { params, output, durationMs };
   }
 
   async list(q: { limit: number; offset: number; generatorId?: string; buildingId?: string }): Promise<{ items: ReportRun[]; total: number }> {
