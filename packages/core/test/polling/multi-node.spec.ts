@@ -169,13 +169,18 @@ describe('polling across three nodes (PostgreSQL)', function () {
     }
     // Closed as abandoned: the runs the killed node had open — those counted right after it
     // died, and any whose start it had sent to PostgreSQL as it was killed (committed after
-    // the count) — and no run of a node that lived.
+    // the count). A living node's run is closed so only when that node stalled past the
+    // lease (an overloaded machine): its slot was then completed once by another run, as
+    // the check of every slot above shows.
     const abandoned = runs.filter((r) => r.outcome === 'timeout');
     const pidOf = (r: { node_id: string }) => Number(String(r.node_id).split(':')[1]);
-    expect(abandoned.filter((r) => pidOf(r) !== killed!.pid).map((r) => `${r.node_id}: ${r.error}`), 'runs of living nodes closed as abandoned').to.deep.equal([]);
-    expect(abandoned.length, 'the killed node’s runs, closed as abandoned').to.be.at.least(killed!.runs);
+    const ofKilled = abandoned.filter((r) => pidOf(r) === killed!.pid);
+    expect(ofKilled.length, 'the killed node’s runs, closed as abandoned').to.be.at.least(killed!.runs);
+    for (const r of abandoned.filter((x) => pidOf(x) !== killed!.pid)) {
+      expect(runs.filter((x) => x.schedule_slot_id === r.schedule_slot_id && x.outcome === 'ok'), `slot of ${r.node_id}'s abandoned run`).to.have.length(1);
+    }
     expect(runs.filter((r) => pidOf(r) === killed!.pid && r.outcome !== 'ok' && r.outcome !== 'timeout'), 'the killed node left nothing open').to.deep.equal([]);
-    const takenOver = ours.filter((s) => abandoned.some((a) => a.schedule_slot_id === s.id));
+    const takenOver = ours.filter((s) => ofKilled.some((a) => a.schedule_slot_id === s.id));
     expect(takenOver.every((s) => Number(String(s.claimed_by).split(':')[1]) !== killed!.pid), 'completed by another node').to.equal(true);
     // Each node polled: the slots spread across the cluster.
     const perNode = new Map<string, number>();
