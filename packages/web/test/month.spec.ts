@@ -88,7 +88,7 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await page.locator('input[type=password][name=password]').fill(ADMIN.password);
     await button('Войти').click();
     await page.getByRole('table', { name: 'Обзор' }).getByRole('link', { name: 'ул. Примерная, 1' }).click();
-    await page.getByRole('heading', { level: 2, name: 'ул. Примерная, 1' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'ул. Примерная, 1' }).waitFor();
   });
 
   after(async () => {
@@ -425,12 +425,19 @@ describe('web: a month of work on the demo building (Chromium against `openamr s
     await diff.getByRole('columnheader', { name: 'создать' }).waitFor();
     expect(await diff.innerText()).to.contain('Радиаторы');
     expect(await diff.getByRole('cell', { name: 'Объекты', exact: true }).count()).to.equal(1);
+    // Row by row: what the commit creates or changes, each changed field from → to.
+    const rows = await diff.getByRole('table', { name: 'Что изменится' }).locator('tbody tr').allInnerTexts();
+    expect(rows.length, rows.join(' | ')).to.be.greaterThan(0);
+    expect(rows.every((r) => /^(Buildings|Premises|Meters)\t\d+\t.+\t(создать|изменить)\t/.test(r)), rows.join(' | ')).to.equal(true);
+    expect(rows.filter((r) => r.includes('\tизменить\t')).every((r) => r.includes('→')), rows.join(' | ')).to.equal(true);
     await page.screenshot({ path: `${SCREENSHOTS}legacy-import.png` });
     await diff.getByRole('button', { name: 'Загрузить' }).click();
     await page.getByRole('status').getByText('Старая база загружена').waitFor();
     // Loading it again changes nothing.
     await page.locator('amr-legacy-import input[type=file]').setInputFiles({ name: 'legacy.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: template });
     await diff.getByText('0 новых показаний').waitFor();
+    expect(await diff.getByRole('table', { name: 'Что изменится' }).count(), 'nothing would change').to.equal(0);
+    await diff.getByText('Без изменений строк: 3').waitFor();
     const counts = await diff.locator('tbody tr').allInnerTexts();
     expect(counts.every((r) => /\t0\t0\t\d+$/.test(r)), counts.join(' | ')).to.equal(true);
   });

@@ -448,7 +448,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     await form.locator('select[name=role]').selectOption('manager');
     await form.getByRole('button', { name: 'Сохранить' }).click();
     const users = page.getByRole('table', { name: 'Пользователи' });
-    await users.getByRole('cell', { name: 'manager2@test.local' }).waitFor();
+    await users.getByRole('cell', { name: 'manager2@test.local', exact: true }).waitFor();
     await users.getByRole('combobox', { name: 'Роль: manager2@test.local' }).selectOption('operator');
     const row = users.locator('tr', { hasText: 'manager2@test.local' });
     await row.getByRole('button', { name: 'Отключить' }).click();
@@ -457,7 +457,7 @@ describe('web workspace (Chromium against `openamr serve`): overview and cards',
     expect(list.items.find((u: { email: string }) => u.email === 'manager2@test.local')).to.include({ role: 'operator', active: false });
     await page.getByRole('tab', { name: 'Журнал действий' }).click();
     const audit = page.getByRole('table', { name: 'Журнал действий' });
-    await audit.getByRole('cell', { name: 'login' }).first().waitFor();
+    await audit.getByRole('cell', { name: 'вход', exact: true }).first().waitFor();
     expect(await audit.innerText()).to.contain('manager2@test.local');
     await page.screenshot({ path: `${SCREENSHOTS}settings.png` });
   });

@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { api, ApiError, type Me } from '../../api.js';
 import { fmtDate, lang, t, type TextKey } from '../../i18n.js';
 import { label } from '../../labels.js';
+import { dayInput, parseDay } from '../../forms.js';
 import { AmrElement } from '../amr-element.js';
 import { shared } from '../shared-styles.js';
 
@@ -86,7 +87,8 @@ export class AmrCalculations extends AmrElement {
 
   private params(form: HTMLFormElement, format: 'json' | 'xlsx') {
     const f = new FormData(form);
-    const body: Record<string, unknown> = { buildingId: this.buildingId, from: f.get('from'), to: f.get('to'), format };
+    const day = (k: string) => parseDay(String(f.get(k) ?? '')) ?? f.get(k);
+    const body: Record<string, unknown> = { buildingId: this.buildingId, from: day('from'), to: day('to'), format };
     if (this.kind === 'allocators.heat-cost') {
       if (f.get('manualHeatGcal')) body.manualHeatGcal = String(f.get('manualHeatGcal')).replace(',', '.');
       body.byNorm = f.get('byNorm') === 'on';
@@ -104,7 +106,7 @@ export class AmrCalculations extends AmrElement {
     this.error = '';
     try {
       if (format === 'json') {
-        const run = await api<{ explanation: unknown; warnings?: string[] }>('POST', `/api/reports/${this.kind}`, this.params(form, 'json'));
+        const run = await api<{ explanation: unknown; warnings?: string[] }>('POST', `/api/reports/${this.kind}?preview=true`, this.params(form, 'json'));
         this.preview = run as never;
       } else {
         const res = await fetch(`/api/reports/${this.kind}?download=true`, {
@@ -178,8 +180,8 @@ export class AmrCalculations extends AmrElement {
         ${TABS.map(([k, label]) => html`<button role="tab" aria-selected=${this.kind === k} @click=${() => ((this.kind = k), (this.preview = null), (this.error = ''))}>${t(label)}</button>`)}
       </div>
       <form class="grid" aria-label=${t('calc.title')} @submit=${this.run}>
-        <label>${t('calc.from')}<span class="req">*</span><input name="from" type="date" required .value=${this.period.from} /></label>
-        <label>${t('calc.to')}<span class="req">*</span><input name="to" type="date" required .value=${this.period.to} /></label>
+        <label>${t('calc.from')}<span class="req">*</span>${dayInput('from', this.period.from, true)}</label>
+        <label>${t('calc.to')}<span class="req">*</span>${dayInput('to', this.period.to, true)}</label>
         ${this.kind === 'allocators.heat-cost'
           ? html`<label>${t('calc.heatGcal')}<input name="manualHeatGcal" inputmode="decimal" pattern="\\d+([.,]\\d+)?" /></label>
               <label class="check"><span><input type="checkbox" name="byNorm" /> ${t('calc.byNorm')}</span></label>

@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { api, type Me, type Role } from '../../api.js';
 import { t } from '../../i18n.js';
 import { fmtDateTime, label } from '../../labels.js';
+import { dayInput, formBody } from '../../forms.js';
 import '../amr-concentrators/amr-concentrators.js';
 import { AmrElement } from '../amr-element.js';
 import { shared } from '../shared-styles.js';
@@ -205,7 +206,7 @@ export class AmrSettings extends AmrElement {
 
   private applyFilter(e: Event) {
     e.preventDefault();
-    this.filter = Object.fromEntries([...new FormData(e.target as HTMLFormElement)].filter(([, v]) => v !== '').map(([k, v]) => [k, String(v)]));
+    this.filter = formBody(e.target as HTMLFormElement);
     this.auditOffset = 0;
     void this.load();
   }
@@ -221,8 +222,8 @@ export class AmrSettings extends AmrElement {
           <option value="">${t('audit.allEntities')}</option>
           ${ENTITIES.map((e) => html`<option value=${e}>${label('audit.e', e)}</option>`)}
         </select>
-        <label>${t('audit.from')} <input name="from" type="date" /></label>
-        <label>${t('audit.to')} <input name="to" type="date" /></label>
+        <label>${t('audit.from')} ${dayInput('from')}</label>
+        <label>${t('audit.to')} ${dayInput('to')}</label>
         <button type="submit">${t('common.apply')}</button>
       </form>
       <div class="table-wrap"><table aria-label=${t('set.audit')}>
