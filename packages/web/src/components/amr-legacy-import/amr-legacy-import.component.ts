@@ -14,6 +14,8 @@ interface LegacyDiff {
   radiators: Counts;
   readings: { new: number; existing: number };
   errors: Array<{ sheet?: string; row?: number; message: string }>;
+  /** Each row of Buildings, Premises and Meters: what the commit does to it. */
+  rows?: Array<{ sheet: string; line: number; key: string; action: 'create' | 'update' | 'unchanged'; changes?: Record<string, { from: unknown; to: unknown }> }>;
 }
 
 /** «Загрузка старой базы» (F25, managers): the workbook's dry-run diff, then one commit. */
@@ -47,6 +49,25 @@ export class AmrLegacyImport extends AmrElement {
     });
   }
 
+  /** The rows the commit creates or updates, with each changed field (unchanged rows only counted). */
+  private rowsTable(d: LegacyDiff) {
+    const changing = (d.rows ?? []).filter((r) => r.action !== 'unchanged');
+    const same = (d.rows ?? []).length - changing.length;
+    const value = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : String(v));
+    return html`${changing.length
+        ? html`<div class="table-wrap"><table aria-label=${t('legacy.rows')}>
+            <thead><tr><th>${t('legacy.sheet')}</th><th class="num">${t('legacy.line')}</th><th>${t('legacy.key')}</th><th>${t('legacy.action')}</th><th>${t('legacy.changes')}</th></tr></thead>
+            <tbody>
+              ${changing.map(
+                (r) => html`<tr><td>${r.sheet}</td><td class="num">${r.line}</td><td>${r.key}</td><td>${t(r.action === 'create' ? 'legacy.create' : 'legacy.update')}</td>
+                  <td>${Object.entries(r.changes ?? {}).map(([k, c]) => html`<div><span class="muted">${k}:</span> <code>${value(c.from)}</code> → <code>${value(c.to)}</code></div>`)}</td></tr>`,
+              )}
+            </tbody>
+          </table></div>`
+        : nothing}
+      ${same ? html`<div class="sub">${t('legacy.unchangedRows')}: ${same}</div>` : nothing}`;
+  }
+
   override render() {
     const d = this.diff;
     const row = (label: string, c: Counts) => html`<tr><td>${label}</td><td class="num">${c.create}</td><td class="num">${c.update}</td><td class="num">${c.unchanged}</td></tr>`;
@@ -67,6 +88,7 @@ export class AmrLegacyImport extends AmrElement {
               </tbody>
             </table>
             <div class="sub">${t('meter.readings')}: ${d.readings.new} ${t('legacy.readingsNew')}, ${d.readings.existing} ${t('legacy.readingsExisting')}</div>
+            ${this.rowsTable(d)}
             ${d.errors.map((e) => html`<div class="error">${e.sheet ?? ''} ${e.row ?? ''} ${e.message}</div>`)}
             <div class="actions">
               <button class="primary" ?disabled=${d.errors.length > 0} @click=${this.commit}>${t('legacy.commit')}</button>
