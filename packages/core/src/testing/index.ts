@@ -5,6 +5,7 @@ export { createDriverContext, createReportContext, createMemoryLogger } from './
 export { describeDeviceType, describeReaderDriver, describeReportGenerator, normalizeBatch } from './conformance.js';
 export { createReportDataSource } from '../services/report-data-source.js';
 export { multipart } from './multipart.js';
+export { freePort, waitForHealth } from './processes.js';
 export { DEMO_BUILDING, DEMO_METERS, DEMO_MONTHLY_HEAT, DEMO_PREMISES, type DemoMeter } from '../demo/demo-data.js';
 export {
   assertWorkbookCells,

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/test-database.js';
+import { freePort, waitForHealth } from '../../src/testing/processes.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const GUIDE = join(ROOT, 'docs/plugin-guide.md');
@@ -17,16 +17,6 @@ function guideFiles(): Array<{ folder: string; path: string; text: string }> {
   return [...readFileSync(GUIDE, 'utf8').matchAll(/^```\w+ file=(\S+)(?: folder=(\S+))?\n([\s\S]*?)^```/gm)].map((m) => ({ folder: m[2] ?? 'acme-plugin', path: m[1]!, text: m[3]! }));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** The environment of a user's shell: no TypeScript loader, no `source` condition (mocha passes ours to this process only). */
 function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -136,12 +126,7 @@ describe('docs/plugin-guide.md: the walk-through builds a plugin that the compil
     });
     server.stdout!.on('data', (d) => (output += d));
     server.stderr!.on('data', (d) => (output += d));
-    for (let t = 0; ; t++) {
-      if (server.exitCode !== null) throw new Error(`openamr serve exited: ${output}`);
-      if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
-      if (t > 480) throw new Error(`openamr serve did not start: ${output}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await waitForHealth(url, server, () => output);
     const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@openamr.local', password: 'guide-password-1' }) });
     expect(login.status).to.equal(200);
     cookie = login.headers.get('set-cookie')!.split(';')[0]!;

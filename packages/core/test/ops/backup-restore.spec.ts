@@ -1,26 +1,16 @@
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory from 'knex';
 import { createTestApp, TEST_ADMIN } from '../../src/testing/test-app.js';
+import { freePort, waitForHealth } from '../../src/testing/processes.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const POLLING_PLUGIN = fileURLToPath(new URL('../fixtures/plugins/polling.ts', import.meta.url));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /**
  * docs/operations.md «Backup and restore»: pg_dump of a node's database, createdb and
@@ -91,12 +81,7 @@ describe('operations: pg_dump / pg_restore', function () {
       });
       server.stdout!.on('data', (d) => (output += d));
       server.stderr!.on('data', (d) => (output += d));
-      for (let t = 0; ; t++) {
-        if (server.exitCode !== null) throw new Error(`openamr serve exited: ${output}`);
-        if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
-        if (t > 480) throw new Error(`openamr serve did not start: ${output}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      await waitForHealth(base, server, () => output);
       expect(output, 'no new administrator is made: the dump has one').to.not.contain('password:');
       const get = async (path: string, c = cookie) => {
         const r = await fetch(`${base}${path}`, { headers: { cookie: c } });

@@ -3,29 +3,19 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/test-database.js';
 import { migrateLatest } from '../../src/db/migrations.js';
 import { CONCENTRATOR_TYPES } from '../../src/services/polling/concentrator-service.js';
+import { freePort, waitForHealth } from '../../src/testing/processes.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/plugins/', import.meta.url));
 const CONCENTRATORS = 20;
 const SLOTS = 3;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Node {
   child: ChildProcess;
@@ -101,12 +91,7 @@ describe('polling across three nodes (PostgreSQL)', function () {
       child.stdout!.on('data', (d) => (node.output += d));
       child.stderr!.on('data', (d) => (node.output += d));
       nodes.push(node);
-      for (let t = 0; ; t++) {
-        if (child.exitCode !== null) throw new Error(`node ${i} exited: ${node.output}`);
-        if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) break;
-        if (t > 240) throw new Error(`node ${i} did not start: ${node.output}`);
-        await sleep(250);
-      }
+      await waitForHealth(`http://127.0.0.1:${port}`, child, () => node.output, 60_000);
     }
 
     // The API is answered by every node: a session made on one works on the others (sessions live in the database).
