@@ -4,10 +4,9 @@ import { fileURLToPath } from 'node:url';
 import sinon from 'sinon';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { main } from '@openamr/core';
 import { connect, createServer } from 'node:net';
 import { ConnectionError, type ConcentratorTarget, type PollReaderDriver, type ReadBatch } from '@openamr/core/plugin-api';
-import { createDriverContext, createTestApp, describeReaderDriver, multipart, type TestApp, type TestDatabase } from '@openamr/core/testing';
+import { createDriverContext, createTestApp, describeReaderDriver, multipart, runCli, type TestApp, type TestDatabase } from '@openamr/core/testing';
 import { MbusTcpGatewayDriver, decodeTelegram, parseHex, secondaryOf, startMbusSimulator, type MbusSimulator } from '../src/index.js';
 import type { MbusSettings } from '../src/drivers/mbus-drivers.js';
 import { CORPUS, corpusFrames } from './corpus.js';
@@ -171,15 +170,7 @@ describe('plugin-mbus: mbus.tcp-gateway against the M-Bus simulator', () => {
       dir ??= mkdtempSync(join(tmpdir(), 'amr-mbus-cli-'));
       writeFileSync(join(dir, 'openamr.config.json'), JSON.stringify({ plugins: ['@openamr/plugin-mbus'] }));
       const db = app.database as TestDatabase;
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await main(args, {
-        stdout: { write: (x: string) => out.push(x) } as never,
-        stderr: { write: (x: string) => err.push(x) } as never,
-        env: { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, LOG_LEVEL: 'silent', LANG: 'en_US.UTF-8' },
-        cwd: dir,
-      });
-      return { code, stdout: out.join(''), stderr: err.join('') };
+      return runCli(args, { env: { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, LOG_LEVEL: 'silent', LANG: 'en_US.UTF-8' }, cwd: dir });
     }
 
     it('a concentrator polled with «Считать сейчас» stores the heat meter’s reading', async () => {

@@ -6,6 +6,7 @@ export { describeDeviceType, describeReaderDriver, describeReportGenerator, norm
 export { createReportDataSource } from '../services/report-data-source.js';
 export { multipart } from './multipart.js';
 export { freePort, waitForHealth } from './processes.js';
+export { runCli, type CliRun } from './cli.js';
 export { DEMO_BUILDING, DEMO_METERS, DEMO_MONTHLY_HEAT, DEMO_PREMISES, type DemoMeter } from '../demo/demo-data.js';
 export {
   assertWorkbookCells,

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { runCli } from '../../src/testing/cli.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/test-database.js';
 
 /** `openamr import` as a user runs it, on its own schema of the test database. */
@@ -18,17 +19,7 @@ describe('cli import', () => {
   });
   after(() => db?.close());
 
-  async function cli(args: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, {
-      stdout: { write: (s: string) => out.push(s) } as never,
-      stderr: { write: (s: string) => err.push(s) } as never,
-      env: { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, LOG_LEVEL: 'silent' },
-      cwd: dir,
-    });
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  }
+  const cli = (args: string[]) => runCli(args, { env: { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, LOG_LEVEL: 'silent' }, cwd: dir });
   const readings = async () => Number((await db.knex('readings').count({ n: '*' }))[0]!.n);
 
   it('loads the demo, imports a file, imports it again (nothing new), and refuses an impossible date naming the line', async () => {

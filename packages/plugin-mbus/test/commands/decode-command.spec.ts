@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '@openamr/core';
-import { createTestDatabase, type TestDatabase } from '@openamr/core/testing';
+import { createTestDatabase, runCli, type TestDatabase } from '@openamr/core/testing';
 import { decodeTelegram, parseHex } from '../../src/index.js';
 import { CORPUS } from '../corpus.js';
 
@@ -24,15 +23,7 @@ describe('commands/decode-command', () => {
     after(() => db?.close());
 
     async function cli(args: string[]) {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await main(args, {
-        stdout: { write: (s: string) => out.push(s) } as never,
-        stderr: { write: (s: string) => err.push(s) } as never,
-        env: { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, LOG_LEVEL: 'silent', LANG: 'en_US.UTF-8' },
-        cwd: dir,
-      });
-      return { code, stdout: out.join(''), stderr: err.join('') };
+      return runCli(args, { env: { DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, LOG_LEVEL: 'silent', LANG: 'en_US.UTF-8' }, cwd: dir });
     }
 
     it('decodes a hex file, and exits 1 naming the fault of a damaged one', async () => {

@@ -2,20 +2,10 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '@openamr/core';
+import { runCli } from '@openamr/core/testing';
 import { EXAMPLES_DIR } from '../engine/examples.spec.js';
 
-async function cli(args: string[], cwd = EXAMPLES_DIR) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: { write: (s: string) => out.push(s) } as never,
-    stderr: { write: (s: string) => err.push(s) } as never,
-    env: { OPENAMR_CONFIG: join(tmpdir(), 'no-such-openamr.config.json'), LOG_LEVEL: 'silent' },
-    cwd,
-  });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (args: string[], cwd = EXAMPLES_DIR) => runCli(args, { env: { OPENAMR_CONFIG: join(tmpdir(), 'no-such-openamr.config.json'), LOG_LEVEL: 'silent' }, cwd });
 
 describe('commands/allocate-command', () => {
   before(() => writeFileSync(join(tmpdir(), 'no-such-openamr.config.json'), '{}'));
