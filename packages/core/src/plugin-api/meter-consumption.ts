@@ -2,24 +2,18 @@ import { Decimal } from 'decimal.js';
 import type { MeterRow, ReadingRow, ReportDataSource } from './report-generator.js';
 import { addDays } from './report-output.js';
 
-/** Decimals for unit conversion: far more digits than any meter has. */
-const D = Decimal.clone({ precision: 60 });
-
 /**
  * How many of each energy unit make one Gcal, exactly: 1 Gcal = 4.1868 GJ = 4186.8 MJ =
  * 1.163 MWh = 1163 kWh (the international-table calorie; 1 MWh = 3.6 GJ).
  */
 export const ENERGY_UNITS_PER_GCAL = { Gcal: '1', GJ: '4.1868', MJ: '4186.8', MWh: '1.163', kWh: '1163' } as const;
-export type EnergyUnit = keyof typeof ENERGY_UNITS_PER_GCAL;
 
-/** The conversion's decimals: 60 significant digits, half-even (as the allocation engine's). */
-const GCAL = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN });
-const PER_GCAL = new Map(Object.entries(ENERGY_UNITS_PER_GCAL).map(([unit, n]) => [unit, new GCAL(n)]));
-
-/** Whether `unit` is an energy unit `toGcal` converts. */
-export function isEnergyUnit(unit: string): unit is EnergyUnit {
-  return PER_GCAL.has(unit);
-}
+/**
+ * Decimals for consumptions and unit conversion: 60 significant digits (far more than any
+ * meter has, so sums and differences are exact), half-even (as the allocation engine's).
+ */
+const D = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN });
+const PER_GCAL = new Map(Object.entries(ENERGY_UNITS_PER_GCAL).map(([unit, n]) => [unit, new D(n)]));
 
 /**
  * An energy value in Gcal: one division by the exact factor, correctly rounded to 60
@@ -28,7 +22,7 @@ export function isEnergyUnit(unit: string): unit is EnergyUnit {
  */
 export function toGcal(value: string, unit: string): string | undefined {
   const per = PER_GCAL.get(unit);
-  return per ? new GCAL(value).div(per).toString() : undefined;
+  return per ? new D(value).div(per).toString() : undefined;
 }
 
 /** One installation of a meter inside a report period: the boundary days of its consumption. */

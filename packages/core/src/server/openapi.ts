@@ -119,6 +119,7 @@ function knownResponses(key: string): Record<string, JsonSchema> | undefined {
           description: 'The archived run; with ?download=true the file itself (its run id in X-Report-Run-Id)',
           content: { 'application/json': { schema: ref('ReportRun') }, [XLSX]: { schema: { type: 'string', format: 'binary' } }, 'text/csv': { schema: { type: 'string' } } },
         },
+        '200': json({ allOf: [ref('ReportRun')], description: 'With ?preview=true: the run as generated, not archived (`id` null)' }, 'A preview: nothing archived'),
       };
     case 'get /api/report-runs':
       return { '200': json({ type: 'object', required: ['items', 'total'], properties: { items: { type: 'array', items: ref('ReportRun') }, total: { type: 'integer' } } }, 'The report archive') };

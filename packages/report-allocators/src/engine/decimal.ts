@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { ENERGY_UNITS_PER_GCAL as PER, toGcal as gcalOf } from '@openamr/core/plugin-api';
+import { ENERGY_UNITS_PER_GCAL as PER } from '@openamr/core/plugin-api';
 
 /** The engine's own Decimal: 60 significant digits, half-even for internal divisions (spec: Arithmetic). */
 export const D = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN });
@@ -60,11 +60,11 @@ export const PER_W: Record<HeatUnit, Exact> = {
 };
 
 /**
- * A heat quantity in Gcal: the core's `toGcal` (one division at 60 digits, half-even, as this
- * engine's `D`), so the allocation and the heat-meter report convert alike.
+ * A heat quantity in Gcal: one division by the core's factor at 60 digits, half-even — the
+ * core's `toGcal` exactly (same factors, same decimals), without its string round trip.
  */
 export function toGcal(value: Dec | Exact, unit: HeatUnit): Dec {
-  return new D(gcalOf(new D(value).toString(), unit)!);
+  return new D(value).div(PER_GCAL[unit]);
 }
 
 /** Fixed 4 decimals, half-up (the spec's final rounding of Q and of R_i). */
